@@ -1,0 +1,33 @@
+# labnet.docker — every command a user or CI needs. `make test` and `make lab`
+# run `make setup` first, so both work on a fresh machine.
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+.PHONY: setup test lint sanity unit integration lab lab-down bench clean
+
+setup:
+	bash scripts/setup.sh
+
+## The whole test suite: static checks first, then one pytest run (unit, integration, molecule, bench smoke).
+test: setup lint sanity
+	$(BIN)/pytest tests/unit tests/integration
+
+lint:
+	$(BIN)/ansible-lint
+	$(BIN)/antsibull-changelog lint
+
+sanity:
+	bash scripts/sanity.sh
+
+unit: setup
+	$(BIN)/pytest tests/unit
+
+integration: setup
+	$(BIN)/pytest tests/integration
+
+clean:
+	rm -rf build tests/output

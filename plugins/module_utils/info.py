@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading networks: the logic behind network_info."""
+
+from __future__ import annotations
+
+from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.lookup import container_endpoints, pick_network
+
+LIST_FILTER_KEYS = ('dangling', 'driver', 'id', 'label', 'name', 'scope', 'type')
+
+
+def normalize_list_filters(filters):
+    """Turn ``docker network ls`` style filters into the Engine API form (pure).
+
+    Values may be a string, a boolean or a list; the result maps each key to a
+    list of strings. Unknown keys and bad ``type``/``dangling`` values raise.
+    """
+    result = {}
+    for key, value in (filters or {}).items():
+        if key not in LIST_FILTER_KEYS:
+            raise LabnetDockerError('unknown network filter %r: use one of %s' % (key, ', '.join(LIST_FILTER_KEYS)))
+        values = value if isinstance(value, list) else [value]
+        texts = []
+        for item in values:
+            if isinstance(item, bool):
+                item = 'true' if item else 'false'
+            if not isinstance(item, (str, int)) or isinstance(item, bool):
+                raise LabnetDockerError('filter %s: value %r is not a string' % (key, item))
+            texts.append(str(item))
+        if key == 'type' and any(text not in ('custom', 'builtin') for text in texts):
+            raise LabnetDockerError('filter type: %s is not custom or builtin' % ', '.join(texts))
+        if key == 'dangling' and any(text.lower() not in ('true', 'false', '1', '0') for text in texts):
+            raise LabnetDockerError('filter dangling: %s is not a boolean' % ', '.join(texts))
+        result[key] = texts
+    return result
+
+
+def gather_networks(api, names, filters, verbose):
+    """Result of network_info: the inspected networks, and ``exists`` for one name."""
+    api_filters = normalize_list_filters(filters)
+    listed = api.list_networks(filters=api_filters or None)
+    if names:
+        everything = api.list_networks() if api_filters else listed
+        allowed = set(row['Id'] for row in listed)
+        rows = {}
+        for ref in names:
+            row = pick_network(everything, ref)
+            if row is not None and row['Id'] in allowed:
+                rows[row['Id']] = row
+        selected = list(rows.values())
+    else:
+        selected = listed
+    networks = []
+    for row in selected:
+        network = api.inspect_network(row['Id'])
+        if network is None:  # removed between listing and inspecting
+            continue
+        if verbose:
+            network['endpoints'] = container_endpoints(api, network)
+        networks.append(network)
+    networks.sort(key=lambda net: (net.get('Name') or '', net.get('Id')))
+    result = dict(changed=False, networks=networks)
+    if names and len(names) == 1:
+        result['exists'] = bool(networks)
+    return result

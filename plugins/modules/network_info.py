@@ -1,0 +1,133 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: network_info
+short_description: Inspect and list Docker networks
+version_added: 0.1.0
+description:
+  - The desired-state counterpart of C(docker network inspect) and C(docker network ls).
+  - Looks networks up by name or ID, or lists them with the same filters as C(docker network ls --filter).
+  - A name that does not exist is not an error; RV(exists) tells.
+author:
+  - labnet.docker maintainers (@labnet)
+extends_documentation_fragment:
+  - labnet.docker.docker
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs unchanged in check mode.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so there is nothing to diff.
+options:
+  names:
+    description:
+      - Networks to inspect, each a name or an ID.
+      - Each is matched as an exact name first, then a full ID, then a unique ID prefix. A name prefix never matches.
+      - When given together with O(filters), only the named networks that also pass the filters are returned.
+    type: list
+    elements: str
+    aliases: [name]
+  filters:
+    description:
+      - Filters as in C(docker network ls --filter). Keys are V(driver), V(id), V(label), V(name), V(scope),
+        V(type) (V(custom) or V(builtin)) and V(dangling) (a boolean). Values are a string or a list of strings.
+      - Without O(names) and O(filters) every network is returned.
+    type: dict
+  verbose:
+    description:
+      - Add an C(endpoints) list to each network, with the name, ID, addresses, MAC and aliases of each attached container.
+    type: bool
+    default: false
+'''
+
+EXAMPLES = r'''
+- name: Is new-bridge there?
+  labnet.docker.network_info:
+    names: new-bridge
+  register: result
+
+- name: Every user-defined bridge network, with the containers on it
+  labnet.docker.network_info:
+    filters:
+      driver: bridge
+      type: custom
+    verbose: true
+  register: bridges
+
+- name: Networks this collection manages for one lab
+  labnet.docker.network_info:
+    filters:
+      label:
+        - labnet.managed=true
+        - labnet.lab=classroom
+'''
+
+RETURN = r'''
+exists:
+  description: Whether the one network named in O(names) exists. Only returned when O(names) holds exactly one entry.
+  returned: when O(names) has one entry
+  type: bool
+  sample: true
+networks:
+  description: The inspect result of each network found, sorted by name.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - Name: new-bridge
+      Id: 5d3c8c9b4ac4a2a7c5d1c2f1f8f0f3cb87d7b8f0e2d5a1c3b9f1e6d2a4c8b0e1
+      Driver: bridge
+      Scope: local
+      EnableIPv6: false
+      Internal: false
+      Attachable: false
+      IPAM:
+        Driver: default
+        Options: {}
+        Config:
+          - Subnet: 172.18.0.0/16
+            Gateway: 172.18.0.1
+      Options: {}
+      Labels:
+        labnet.managed: 'true'
+      Containers:
+        0a1b2c3d4e5f:
+          Name: c3
+          IPv4Address: 172.18.0.2/16
+          IPv6Address: ''
+          MacAddress: 02:42:ac:12:00:02
+      endpoints:
+        - container: c3
+          id: 0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9
+          ipv4_address: 172.18.0.2
+          ipv6_address: null
+          mac_address: 02:42:ac:12:00:02
+          aliases: [c3, web]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.labnet.docker.plugins.module_utils.client import DOCKER_COMMON_ARGS, run_module
+from ansible_collections.labnet.docker.plugins.module_utils.info import gather_networks
+
+
+def main():
+    argument_spec = dict(
+        names=dict(type='list', elements='str', aliases=['name']),
+        filters=dict(type='dict'),
+        verbose=dict(type='bool', default=False),
+    )
+    argument_spec.update(DOCKER_COMMON_ARGS)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_module(module, lambda api, mod: gather_networks(api, mod.params['names'], mod.params['filters'],
+                                                        mod.params['verbose']))
+
+
+if __name__ == '__main__':
+    main()

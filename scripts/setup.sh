@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One-command setup for a fresh Debian/Ubuntu machine (run as root); idempotent.
+#   - Python tools into .venv from requirements/test.txt
+#   - this collection linked into build/collections (community.docker comes with the `ansible` package)
+#   - a Docker engine: the running one if `docker info` answers, else Debian's docker.io started in the background
+#   - the lab image labnet/busybox:latest, built locally (never pulled)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD="$ROOT/build"
+VENV="$ROOT/.venv"
+mkdir -p "$BUILD"
+say() { echo "setup: $*"; }
+die() { echo "setup: ERROR: $*" >&2; exit 1; }
+
+APT_UPDATED=""
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing ${missing[*]}; this setup installs them only on Debian/Ubuntu (apt-get). Install them with your package manager and run again."
+  [ "$(id -u)" = 0 ] || die "installing ${missing[*]} needs root; run as root or install them yourself."
+  if [ -z "$APT_UPDATED" ]; then apt-get update -qq; APT_UPDATED=1; fi
+  say "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$BUILD/apt.log" 2>&1 \
+    || { tail -20 "$BUILD/apt.log" >&2; die "apt-get install ${missing[*]} failed (log: $BUILD/apt.log)"; }
+}
+
+# --- Python tools -----------------------------------------------------------
+PYTHON=${PYTHON:-python3}
+stamp=$(sha256sum "$ROOT/requirements/test.txt" | cut -c1-16)
+if [ "$(cat "$VENV/.labnet-stamp" 2>/dev/null)" != "$stamp" ]; then
+  say "creating $VENV"
+  "$PYTHON" -m venv "$VENV" || { apt_install python3-venv; "$PYTHON" -m venv "$VENV"; }
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements/test.txt" >"$BUILD/pip.log" 2>&1 \
+    || { tail -20 "$BUILD/pip.log" >&2; die "pip install failed (log: $BUILD/pip.log)"; }
+  echo "$stamp" >"$VENV/.labnet-stamp"
+fi
+
+# --- this collection, where Ansible looks for it -------------------------------
+mkdir -p "$BUILD/collections/ansible_collections/labnet"
+ln -sfn "$ROOT" "$BUILD/collections/ansible_collections/labnet/docker"
+
+# --- Docker engine ------------------------------------------------------------
+"$ROOT/scripts/ensure-docker.sh"
+
+# --- lab images ------------------------------------------------------------------
+"$ROOT/scripts/build-busybox-image.sh"
+say "ready"
