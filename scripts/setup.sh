@@ -27,6 +27,9 @@ apt_install() {
     || { tail -20 "$BUILD/apt.log" >&2; die "apt-get install ${missing[*]} failed (log: $BUILD/apt.log)"; }
 }
 
+# --- OS tools: git (sanity copies the tracked files), shellcheck (sanity) ------
+apt_install git shellcheck
+
 # --- Python tools -----------------------------------------------------------
 PYTHON=${PYTHON:-python3}
 stamp=$(sha256sum "$ROOT/requirements/test.txt" | cut -c1-16)
