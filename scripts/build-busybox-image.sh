@@ -2,7 +2,6 @@
 # Build the lab image labnet/busybox:latest from Debian's busybox-static with
 # `docker import` (no registry). Skipped when the image exists; FORCE=1 rebuilds.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IMAGE=${LABNET_BUSYBOX_IMAGE:-labnet/busybox:latest}
 if [ -z "${FORCE:-}" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
   exit 0
