@@ -100,8 +100,10 @@ options:
     type: bool
     default: false
 notes:
-  - A fixed address on a subnet the daemon picked itself cannot be recognised from the network's inspect output in
-    every case; then the daemon decides, and its refusal is reported in the same words and changes nothing.
+  - A subnet the daemon picked itself looks like a configured subnet with a gateway in the network's inspect
+    output. When that cannot be told apart, the daemon decides about a fixed address - before anything changes,
+    also for a reconnect - and its refusal is reported as for any other refusal. Check mode does not ask the
+    daemon, so there it reports the change.
 '''
 
 EXAMPLES = r'''
