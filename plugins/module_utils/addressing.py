@@ -52,7 +52,7 @@ def reserved_addresses(network, version):
 
 def _canonical(address):
     try:
-        return str(ipaddress.ip_address(str(address).split('/')[0]))
+        return str(ipaddress.ip_address(str(address).split('/', 1)[0]))
     except ValueError:
         return str(address)
 

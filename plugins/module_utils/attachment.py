@@ -199,9 +199,11 @@ def plan_attachment(attachment, network, records, api_version, others=()):
 
     ``network`` is the network's inspect result (None when it does not exist),
     ``records`` the inspect record of each of ``attachment.containers`` in the
-    same order (None for one that does not exist), ``api_version`` the Engine API
+    same order (None for one that does not exist; listing rows will not do, as
+    they lack aliases and driver options), ``api_version`` the Engine API
     version spoken ('1.41'), ``others`` container records (inspect results or
-    listing rows) searched for holders of a fixed address. Raises one
+    listing rows, e.g. one listing of all containers) searched for holders of
+    a fixed address; without them only running holders are found. Raises one
     LabnetDockerError naming every problem (details: ``problems`` and, for
     refused reconnects, ``differences``); otherwise nothing in it is refused.
     """
@@ -231,6 +233,7 @@ def plan_attachment(attachment, network, records, api_version, others=()):
         desired = _own_desired(settings, cid)
         endpoint = endpoint_on(record, network)
         actual = endpoint_from_inspect(endpoint, cid) if endpoint is not None else None
+        differences = []
         if actual is not None:
             differences = endpoint_differences(desired, actual)
             if not differences:

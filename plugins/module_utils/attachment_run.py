@@ -51,7 +51,7 @@ def apply_plan(api, plan, check_mode=False, tracker=None):
                 msg += ' (already done: %s)' % ', '.join('%s %s' % (s.action, s.container) for s in done)
             details = dict(exc.details)
             details['changed'] = bool(done) or bool(details.get('changed'))
-            details['actions'] = [a for a in tracker.actions[:len(done)]]
+            details['actions'] = tracker.actions[:len(done)]
             raise LabnetDockerError(msg, **details)
         done.append(step)
     return tracker

@@ -24,13 +24,17 @@ def ep(ip=None, aliases=None, **extra):
     return data
 
 
-def plan(records, net=NET, api='1.41', others=(), **params):
+DEFAULT = object()  # stands for NET; None means "no such network"
+
+
+def plan(records, net=DEFAULT, api='1.41', others=(), **params):
+    net = NET if net is DEFAULT else net
     params.setdefault('network', 'labnet')
     params.setdefault('containers', [r['Name'][1:] if r else 'ghost' for r in records])
     return plan_attachment(attachment_from_params(params), net, records, api, others)
 
 
-def refused(records, net=NET, **params):
+def refused(records, net=DEFAULT, **params):
     with pytest.raises(LabnetDockerError) as info:
         plan(records, net, **params)
     return info.value
