@@ -213,24 +213,32 @@ def test_refusals_change_nothing(docker_client, prefix, make_container):
     assert snapshot(docker_client, prefix) == before
 
 
-def test_reconnect_that_the_daemon_refuses_restores_the_previous_endpoint(docker_client, prefix, make_container):
+def test_links_driver_options_and_a_refused_reconnect_that_is_rolled_back(docker_client, prefix, make_container):
     net = prefix + '-net'
     make_network(docker_client, net, '10.202.30.0/24')
-    make_container('web', network=net)
-    web = prefix + '-web'
+    web_ctr = make_container('web', network=net)
+    make_container('db', network=net)
+    web, db = prefix + '-web', prefix + '-db'
+    settings = dict(network=net, container=web, aliases=['www'], ipv4_address='10.202.30.10', links=[db + ':sql'],
+                    driver_options={'com.example.tier': 'web'})
     results = play([
-        task('network_attachment', network=net, container=web, aliases=['www'], ipv4_address='10.202.30.10'),
+        task('network_attachment', **settings),
+        task('network_attachment', **settings),
         # the bridge driver rejects this endpoint option only when the endpoint is created, after the disconnect
         task('network_attachment', network=net, container=web, aliases=['www2'],
              driver_options={'com.docker.network.endpoint.macaddress': 'zz'}),
-        task('network_attachment', network=net, container=web, aliases=['www'], ipv4_address='10.202.30.10'),
+        task('network_attachment', **settings),
     ])
-    attach, broken, again = results
-    assert attach['changed']
+    attach, attach_again, broken, again = results
+    assert attach['changed'] and attach['containers'][0]['action'] == 'reconnected'
+    assert not attach_again['changed'], attach_again
     assert broken['failed'] and broken['changed']
     assert 'invalid endpoint configuration' in broken['msg']
     assert broken['msg'].endswith('container %s was connected again with its previous settings' % web)
-    assert not again['changed']
+    assert not again['changed'], again
     ep = endpoint(docker_client, web, net)
     assert ep['IPAddress'] == '10.202.30.10'
+    assert ep['DriverOpts'] == {'com.example.tier': 'web'}
     assert aliases(docker_client, web, net) == {'www'}
+    code, output = exec_ok(web_ctr, 'ping', '-4', '-c', '1', '-W', '2', 'sql')   # the link alias resolves
+    assert code == 0, output
