@@ -14,8 +14,10 @@ import struct
 import subprocess
 import threading
 import time
+from http.client import HTTPException
 from urllib.error import HTTPError, URLError
 
+from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.labnet.docker.plugins.module_utils.probe import Observation, ip_version, join_host_port
@@ -45,7 +47,7 @@ def _resolve(name, timeout):
             infos = socket.getaddrinfo(name, None, 0, socket.SOCK_STREAM)
             box['addresses'] = list(dict.fromkeys(str(ipaddress.ip_address(info[4][0].split('%')[0]))
                                                   for info in infos))
-        except (socket.gaierror, UnicodeError) as exc:
+        except (OSError, UnicodeError) as exc:
             box['error'] = 'cannot resolve %s: %s' % (name, _reason(exc))
 
     worker = threading.Thread(target=lookup, name='labnet-resolve', daemon=True)
@@ -92,7 +94,7 @@ def _icmp_socket(version):
     for kind in (socket.SOCK_DGRAM, socket.SOCK_RAW):
         try:
             return socket.socket(family, kind, proto), kind == socket.SOCK_RAW
-        except PermissionError:
+        except OSError:  # not permitted, or the family is disabled on this host
             continue
     return None, False
 
@@ -115,7 +117,12 @@ def _icmp_ping(probe, address, sock, raw, command):
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([sock], [], [], left)[0]:
                     break
-                if is_echo_reply(sock.recv(2048), version, raw, ident, seq):
+                try:
+                    packet = sock.recv(2048)
+                except OSError as exc:  # an ICMP error for our request, on some kernels
+                    error = '%s: %s' % (address, _reason(exc))
+                    break
+                if is_echo_reply(packet, version, raw, ident, seq):
                     rtts.append((time.monotonic() - started) * 1000)
                     break
             if seq < probe.count:
@@ -183,7 +190,7 @@ def http_from_host(probe):
             status = response.getcode()
     except HTTPError as exc:
         status = exc.code
-    except (URLError, OSError) as exc:
+    except (URLError, OSError, HTTPException, UrlsConnectionError) as exc:
         reason = exc.reason if isinstance(exc, URLError) else exc
         if isinstance(reason, (socket.timeout, TimeoutError)):
             text = 'no answer within %d s' % probe.timeout

@@ -60,6 +60,8 @@ options:
           - V(ping) sends ICMP echo requests; reachable when at least one is answered.
           - V(tcp) opens a TCP connection to O(probes[].port); reachable when it is accepted.
           - V(dns) looks O(probes[].to) up; reachable when it resolves (to O(probes[].address), when given).
+            In a container it asks the container's DNS server with C(nslookup), so C(/etc/hosts) is not consulted;
+            from V(host) it uses the host's resolver (C(getaddrinfo)), which may send the query off the machine.
           - V(http) fetches O(probes[].url) with GET, following redirects; reachable when the final answer has
             status O(probes[].status).
         type: str
@@ -105,6 +107,8 @@ options:
         type: int
         default: 3
 notes:
+  - A tool counts as present when the image has the program or, in a busybox image, when busybox provides it as
+    an applet (busybox runs its own applets even without a link).
   - Probes run one after another; a matrix of unreachable targets takes the sum of their timeouts.
   - Latency is the average round trip reported by C(ping) (or measured for ICMP from V(host)); for the other kinds it
     is the elapsed time of the whole probe, including the C(docker exec) round trip for container sources.
