@@ -149,9 +149,15 @@ def resolve_config_from(spec, rows):
 
 
 def check_new_network(spec, facts, exclude_ids):
-    """Before creating ``spec``: its pools must not overlap another network's."""
+    """Before creating ``spec``: the bridge driver's pool limit, and no overlap with another network's pools."""
     if spec.config_only or not spec.ipam_config or (spec.ipam_driver or 'default') != 'default':
         return
+    if (spec.driver or 'bridge') == 'bridge':
+        for version in (4, 6):
+            count = sum(1 for pool in spec.ipam_config if (':' in pool['subnet']) == (version == 6))
+            if count > 1:
+                raise LabnetDockerError('ipam_config has %d IPv%d pools, but the bridge driver takes one IPv4 and one '
+                                        'IPv6 pool at most' % (count, version))
     hit = overlapping_network(spec.ipam_config, facts.rows, exclude_ids, address_space(spec.scope, spec.driver))
     if hit:
         raise LabnetDockerError(hit[0], network_id=hit[1].get('Id'))

@@ -23,7 +23,8 @@ from dataclasses import dataclass, fields, replace
 
 from ansible_collections.labnet.docker.plugins.module_utils.endpoint import stringify
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.ipam import normalize_pools, pools_differ, pools_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.ipam import (
+    normalize_pools, pool_sort_key, pools_differ, pools_from_inspect)
 from ansible_collections.labnet.docker.plugins.module_utils.labels import LAB_LABEL, managed_labels
 
 # The compared fields, in the order differences are reported.
@@ -294,6 +295,8 @@ def spec_from_actual(name, actual):
 def spec_summary(spec):
     """The given fields of a spec as a dict (the ``after`` of a creation's diff)."""
     summary = dict((field, getattr(spec, field)) for field in spec.given())
+    if spec.ipam_config:
+        summary['ipam_config'] = sorted(spec.ipam_config, key=pool_sort_key)
     if not spec.config_from:
         summary['labels'] = dict(summary.get('labels') or {}, **managed_labels())
     return summary

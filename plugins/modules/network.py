@@ -157,6 +157,8 @@ notes:
     creation the module lists the networks of that name; when there are several it keeps the oldest (then the
     lowest ID), removes the others that have no attached containers, and reports that in RV(actions) and a warning.
     The same happens when the module finds duplicates that already existed.
+  - Check mode runs every check the module makes itself. What only the daemon can refuse (for example a driver
+    that needs swarm mode, or a missing driver plugin) shows up in a real run, with the daemon's message.
   - If creating the new network fails during a re-creation, the module puts the previous network back (same
     settings, new ID) and reconnects its containers before it fails.
 seealso:

@@ -183,3 +183,12 @@ def test_plan_config_from_network_cannot_take_labels_on_recreate():
         plan_network(spec(labels={'x': 'y'}), 'present', facts(network=network, endpoints=[]))
     assert caught.value.msg == ('labels cannot be set together with config_from: network net takes its '
                                 'configuration from cfg')
+
+
+@pytest.mark.parametrize('driver', [None, 'bridge'])
+def test_plan_bridge_takes_one_pool_per_family(driver):
+    params = dict(ipam_config=[{'subnet': '10.201.5.0/24'}, {'subnet': '10.201.6.0/24'}])
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(driver=driver, **params), 'present', facts(network=None))
+    assert caught.value.msg == 'ipam_config has 2 IPv4 pools, but the bridge driver takes one IPv4 and one IPv6 pool at most'
+    assert plan_network(spec(driver='macvlan', **params), 'present', facts(network=None)).verb == 'create'
