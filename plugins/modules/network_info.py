@@ -37,6 +37,8 @@ options:
     description:
       - Filters as in C(docker network ls --filter). Keys are V(driver), V(id), V(label), V(name), V(scope),
         V(type) (V(custom) or V(builtin)) and V(dangling) (a boolean). Values are a string or a list of strings.
+      - V(dangling=true) selects user-defined networks without attached containers, V(dangling=false) the others.
+        The module applies it itself, because Docker 20.10 counts every user-defined network as dangling.
       - Without O(names) and O(filters) every network is returned.
     type: dict
   verbose:
