@@ -71,7 +71,7 @@ def created_key(row):
     The daemon trims trailing zeros from the fraction, so the text alone does not sort.
     """
     text = row.get('Created') or ''
-    base, _, rest = text.partition('.')
+    base, rest = (text.split('.', 1) + [''])[:2]
     digits = ''.join(ch for ch in rest if ch.isdigit())
     base = base.rstrip('Z')
     return (base, int((digits + '000000000')[:9]), row.get('Id') or '')
@@ -207,8 +207,8 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
         for dup in facts.duplicates:
             if dup['containers']:
                 warnings.append('network name %s is also carried by network %s, which has attached containers (%s); '
-                                'it was left alone and %s is managed' % (name, dup['id'][:12],
-                                                                          ', '.join(dup['containers']), net_id[:12]))
+                                'it was left alone and %s is managed'
+                                % (name, dup['id'][:12], ', '.join(dup['containers']), net_id[:12]))
             else:
                 tracker.act('remove_duplicate', network=name, id=dup['id'], kept=net_id)
                 warnings.append('network name %s was carried by %d networks; kept %s (the oldest), removed duplicate %s'

@@ -15,8 +15,8 @@ description:
     any driver alone.
   - Values are compared in normalised form (canonical IPv6 text, CIDR networks, driver options as the strings the
     daemon stores), so an identical second run reports no change.
-  - Docker cannot change a network's settings in place. On a difference the network is re-created (see O(recreate)):
-    every attached container, running or stopped, is disconnected with its endpoint recorded, and reconnected to the
+  - Docker cannot change a network's settings in place. On a difference the network is re-created (see O(recreate)).
+    Every attached container, running or stopped, is disconnected with its endpoint recorded, and reconnected to the
     new network with the same fixed IPv4/IPv6 addresses, aliases, links and endpoint driver options.
     Options the task leaves out keep the network's current values.
   - Every network the module creates carries the label C(labnet.docker.managed=true).
@@ -84,7 +84,7 @@ options:
         description: Range that dynamic addresses come from, in CIDR notation, inside O(ipam_config[].subnet).
         type: str
       aux_addresses:
-        description: Addresses the IPAM driver must not hand out, as C(name: address), inside the subnet.
+        description: Addresses the IPAM driver must not hand out, as a dict of names to addresses inside the subnet.
         type: dict
   enable_ipv6:
     description: Enable IPv6 on the network.

@@ -91,13 +91,14 @@ def test_each_change_recreates_once_then_settles(prefix, docker_client):
         ('gateway', dict(ipam_config=[{'subnet': '10.201.12.0/24', 'gateway': '10.201.12.254'}]),
          [('ipam_config', [dict(subnet='10.201.12.0/24', gateway=None, ip_range=None, aux_addresses=None)],
            [dict(subnet='10.201.12.0/24', gateway='10.201.12.254', ip_range=None, aux_addresses=None)])]),
-        ('add ipv6 pool', dict(enable_ipv6=True, ipam_config=[{'subnet': '10.201.12.0/24'},
-                                                               {'subnet': 'fd00:201:12::/64'}]),
+        ('add ipv6 pool',
+         dict(enable_ipv6=True, ipam_config=[{'subnet': '10.201.12.0/24'}, {'subnet': 'fd00:201:12::/64'}]),
          None),
         ('ipam option', dict(ipam_driver_options={'x': 'y'}), [('ipam_driver_options', {}, {'x': 'y'})]),
     ]
     tasks = [task('network', **base)]
-    for _, change, _ in steps:
+    for step in steps:
+        change = step[1]
         tasks += [task('network', check=True, diff=True, name=name, **change),
                   task('network', diff=True, name=name, **change),
                   task('network', name=name, **change)]
@@ -114,10 +115,10 @@ def test_each_change_recreates_once_then_settles(prefix, docker_client):
         got = [(d['field'], d['before'], d['after']) for d in changed['differences']]
         if expected is not None:
             assert got == expected, label
-            assert changed['diff']['before'] == dict([('state', 'present')] + [(f, b) for f, b, _ in expected])
-            assert changed['diff']['after'] == dict([('state', 'present')] + [(f, a) for f, _, a in expected])
+            assert changed['diff']['before'] == dict([('state', 'present')] + [(d[0], d[1]) for d in expected])
+            assert changed['diff']['after'] == dict([('state', 'present')] + [(d[0], d[2]) for d in expected])
         else:
-            assert [field for field, _, _ in got] == ['ipam_config', 'enable_ipv6'], label
+            assert [d[0] for d in got] == ['ipam_config', 'enable_ipv6'], label
         assert again['changed'] is False and again['actions'] == [], label
         previous_id = changed['network']['Id']
     net = docker_client.api.inspect_network(name)
@@ -183,10 +184,10 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
     ]
     # Check mode refuses the same way (only the daemon's own refusals, ingress and overlay here, need a real run).
     checked = [0, 3, 9, 10, 11, 13, 19, 21, 23]
-    tasks = [task('network', **dict({'name': name}, **params)) for params, _ in cases]
+    tasks = [task('network', **dict({'name': name}, **case[0])) for case in cases]
     tasks += [task('network', check=True, **dict({'name': name}, **cases[index][0])) for index in checked]
     results = play(tasks)
-    expected = [message for _, message in cases] + [cases[index][1] for index in checked]
+    expected = [case[1] for case in cases] + [cases[index][1] for index in checked]
     for result, message in zip(results, expected):
         assert result.get('failed') is True, message
         assert result['msg'] == message
@@ -236,7 +237,7 @@ def test_absent_with_attached_containers(prefix, docker_client, make_container):
     assert again['changed'] is False and again['actions'] == [] and not again.get('failed')
     after = snapshot(docker_client, prefix)
     assert before != after
-    assert name not in [net for net, _ in after[0]]
+    assert name not in [net[0] for net in after[0]]
     for container in (running, stopped):
         container.reload()
         assert name not in container.attrs['NetworkSettings']['Networks']

@@ -16,7 +16,7 @@ def veth(prefix):
     """A veth pair made for this test (the macvlan/ipvlan parent), deleted afterwards."""
     if not shutil.which('ip'):
         pytest.skip('the ip command (iproute2) is not installed')
-    _, run_id, number = prefix.split('-')
+    run_id, number = prefix.split('-')[1:]
     name, peer = 'lnv%s%s' % (run_id, number), 'lnp%s%s' % (run_id, number)  # at most 15 characters
     subprocess.run(['ip', 'link', 'add', name, 'type', 'veth', 'peer', 'name', peer], check=True)
     try:

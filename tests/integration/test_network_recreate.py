@@ -97,8 +97,8 @@ def test_kept_address_outside_new_pools_fails_before_touching(prefix, docker_cli
     network.connect(web, ipv4_address='10.201.31.10', ipv6_address='fd00:201:31::10')
     cold = make_container('cold', start=False)
     network.connect(cold, ipv4_address='10.201.31.11')
-    change = dict(name=name, enable_ipv6=True, ipam_config=[{'subnet': '10.201.32.0/24'},
-                                                             {'subnet': 'fd00:201:31::/64'}])
+    change = dict(name=name, enable_ipv6=True,
+                  ipam_config=[{'subnet': '10.201.32.0/24'}, {'subnet': 'fd00:201:31::/64'}])
     results = play([task('network', **change), task('network', check=True, **change),
                     task('network', name=name, enable_ipv6=False)])
     pools = '(10.201.32.0/24, fd00:201:31::/64)'

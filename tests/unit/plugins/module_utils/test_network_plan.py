@@ -27,8 +27,9 @@ ENDPOINTS = [endpoint('web', '10.201.1.5', 'fd00:201:1::5', ['www']), endpoint('
              endpoint('db', '10.201.1.6')]
 
 
-def facts(network=NET, endpoints=None, duplicates=(), rows=ROWS, version='1.41'):
-    return NetworkFacts(network=network, rows=rows, api_version=version, endpoints=endpoints,
+def facts(network='net', endpoints=None, duplicates=(), version='1.41'):
+    network = NET if network == 'net' else network
+    return NetworkFacts(network=network, rows=list(ROWS), api_version=version, endpoints=endpoints,
                         duplicates=list(duplicates))
 
 
