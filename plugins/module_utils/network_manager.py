@@ -13,6 +13,24 @@ Entry points:
   them. Undoes what it can when a step fails, and resolves duplicate names the
   daemon let through right after a create.
 - :func:`ensure_network` - the ``labnet.docker.network`` module: params -> result.
+
+Converging many networks with one listing (what ``topology`` does)::
+
+    rows = api.list_networks()
+    specs = [spec_from_params(item) for item in items]            # all validated before any write
+    for spec in specs:
+        facts = network_facts(api, spec.name, rows=rows)
+        verb = decide(spec, 'present', facts.network, recreate, facts.api_version)[0]
+        if needs_endpoints(verb):
+            facts.endpoints = network_endpoints(api, facts.network)
+        plans.append(plan_network(spec, 'present', facts, recreate=recreate))
+        if verb in ('create', 'recreate'):
+            rows.append(planned_row(plans[-1].spec))             # the next overlap check sees it
+    for plan in plans:                                              # only after every plan was accepted
+        apply_plan(api, plan, check_mode)
+
+A created network is still checked for duplicates right after its create (one filtered
+listing by name): that is what keeps concurrent runs from leaving two networks of one name.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ Entry points (all pure; the network module and topology call the same ones):
   given fields, and the network's own values for the ones left out.
 - :func:`create_body` - the Engine API ``POST /networks/create`` body.
 - :func:`unsupported_options` - given options the daemon's API version cannot take.
+- :func:`planned_row` - a listing-row stand-in for a network about to be created, so that a
+  caller planning several networks from one listing can add it to the rows the next
+  overlap check sees.
 """
 
 from __future__ import annotations
@@ -290,6 +293,14 @@ def spec_from_actual(name, actual):
         for field in CONFIG_FROM_EXCLUDES:
             values[field] = None
     return NetworkSpec(name=name, labels_mode='exact', **values)
+
+
+def planned_row(spec):
+    """A listing row for ``spec`` as if it existed (ID ``planned:<name>``); see the module docstring."""
+    body = create_body(spec)
+    scope = spec.scope or ('swarm' if spec.driver == 'overlay' else 'local')
+    return {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Scope': scope, 'Driver': spec.driver or 'bridge',
+            'ConfigOnly': bool(spec.config_only), 'IPAM': body.get('IPAM') or {}}
 
 
 def spec_summary(spec):

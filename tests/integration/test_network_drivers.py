@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from docker.errors import APIError
 from harness import play, task
+from network_helpers import endpoint_of, on_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
 
@@ -25,11 +26,6 @@ def veth(prefix):
         yield name
     finally:
         subprocess.run(['ip', 'link', 'del', name], check=False)
-
-
-def endpoint_of(container, network):
-    container.reload()
-    return container.attrs['NetworkSettings']['Networks'].get(network)
 
 
 def test_macvlan_left_alone_by_a_task_naming_only_the_network(prefix, docker_client, veth, make_container):
@@ -53,8 +49,7 @@ def test_macvlan_left_alone_by_a_task_naming_only_the_network(prefix, docker_cli
     assert other_driver['msg'] == ('network %s differs from the task and recreate is never: driver: macvlan -> bridge'
                                    % name)
 
-    web = make_container('web')
-    docker_client.networks.get(net['Id']).connect(web, ipv4_address='10.201.41.20')
+    web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.41.20')
     relabel, settled = play([task('network', diff=True, name=name, labels={'site': 'b'}),
                              task('network', name=name, labels={'site': 'b'})])
     assert relabel['changed'] is True
@@ -126,7 +121,9 @@ def test_duplicate_names_are_resolved_and_reported(prefix, docker_client, make_c
     oldest = docker_client.api.create_network(name, check_duplicate=False)['Id']
     spare = docker_client.api.create_network(name, check_duplicate=False)['Id']
     busy = docker_client.api.create_network(name, check_duplicate=False)['Id']
-    docker_client.networks.get(busy).connect(make_container('web'))
+    # The daemon resolves a network named at container start by name, so attach by ID afterwards.
+    helper = docker_client.networks.create(prefix + '-helper')
+    docker_client.networks.get(busy).connect(make_container('web', network=helper.name))
     checked, resolved, again = play([task('network', check=True, name=name), task('network', name=name),
                                      task('network', name=name)])
     expected = [{'action': 'remove_duplicate', 'network': name, 'id': spare, 'kept': oldest}]

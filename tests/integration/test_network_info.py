@@ -1,6 +1,7 @@
 """labnet.docker.network_info against the real daemon: lookup order, filters, verbose endpoints."""
 
 from harness import play, task
+from network_helpers import on_network
 
 
 def names_of(result):
@@ -12,8 +13,8 @@ def test_lookup_order_filters_and_endpoints(prefix, docker_client, make_containe
                                           ipam={'Config': [{'Subnet': '10.201.50.0/24'},
                                                            {'Subnet': 'fd00:201:50::/64'}]})
     beta = docker_client.networks.create(prefix + '-beta', internal=True)
-    web = make_container('web')
-    alpha.connect(web, ipv4_address='10.201.50.10', ipv6_address='fd00:201:50::10', aliases=['www'])
+    web = on_network(make_container, docker_client, 'web', alpha.name, ipv4_address='10.201.50.10',
+                     ipv6_address='fd00:201:50::10', aliases=['www'])
     # A network whose name is a prefix of beta's ID: an exact name wins over an ID prefix.
     hexname = beta.id[:12]
     docker_client.networks.create(hexname)

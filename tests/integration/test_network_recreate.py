@@ -1,11 +1,7 @@
 """Re-creating a network with containers attached: endpoints kept, refusals before any change, rollback."""
 
 from harness import play, task
-
-
-def endpoint_of(container, network):
-    container.reload()
-    return container.attrs['NetworkSettings']['Networks'].get(network)
+from network_helpers import endpoint_of, on_network
 
 
 def exec_ok(container, *cmd):
@@ -21,15 +17,14 @@ def make_network(client, name, subnet, subnet6=None, **kwargs):
 def test_recreate_keeps_endpoints_of_running_and_stopped_containers(prefix, docker_client, make_container):
     name = prefix + '-net'
     network = make_network(docker_client, name, '10.201.30.0/24', 'fd00:201:30::/64')
-    web = make_container('web')
-    network.connect(web, ipv4_address='10.201.30.10', ipv6_address='fd00:201:30::10', aliases=['www', 'site'])
-    cold = make_container('cold', start=False)  # never started: no NetworkID in its endpoint yet
-    network.connect(cold, ipv4_address='10.201.30.11', aliases=['db'])
-    ran = make_container('ran')
-    network.connect(ran, ipv6_address='fd00:201:30::12')
+    web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.30.10',
+                     ipv6_address='fd00:201:30::10', aliases=['www', 'site'])
+    # never started: its endpoint has no NetworkID yet
+    cold = on_network(make_container, docker_client, 'cold', name, start=False, ipv4_address='10.201.30.11',
+                      aliases=['db'])
+    ran = on_network(make_container, docker_client, 'ran', name, ipv6_address='fd00:201:30::12')
     ran.stop(timeout=0)
-    dyn = make_container('dyn')
-    network.connect(dyn, links=[(web.name, 'weblink')])
+    dyn = on_network(make_container, docker_client, 'dyn', name, links=[(web.name, 'weblink')])
     old_dyn_ip = endpoint_of(dyn, name)['IPAddress']
 
     checked, changed, again = play([
@@ -93,10 +88,9 @@ def test_recreate_keeps_endpoints_of_running_and_stopped_containers(prefix, dock
 def test_kept_address_outside_new_pools_fails_before_touching(prefix, docker_client, make_container):
     name = prefix + '-net'
     network = make_network(docker_client, name, '10.201.31.0/24', 'fd00:201:31::/64')
-    web = make_container('web')
-    network.connect(web, ipv4_address='10.201.31.10', ipv6_address='fd00:201:31::10')
-    cold = make_container('cold', start=False)
-    network.connect(cold, ipv4_address='10.201.31.11')
+    web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.31.10',
+                     ipv6_address='fd00:201:31::10')
+    cold = on_network(make_container, docker_client, 'cold', name, start=False, ipv4_address='10.201.31.11')
     change = dict(name=name, enable_ipv6=True,
                   ipam_config=[{'subnet': '10.201.32.0/24'}, {'subnet': 'fd00:201:31::/64'}])
     results = play([task('network', **change), task('network', check=True, **change),
@@ -119,8 +113,7 @@ def test_kept_address_outside_new_pools_fails_before_touching(prefix, docker_cli
 def test_recreate_never_and_always(prefix, docker_client, make_container):
     name = prefix + '-net'
     network = make_network(docker_client, name, '10.201.33.0/24')
-    web = make_container('web')
-    network.connect(web, ipv4_address='10.201.33.10', aliases=['www'])
+    web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.33.10', aliases=['www'])
     never, never_same, first, second, settled = play([
         task('network', name=name, attachable=True, recreate='never'),
         task('network', name=name, attachable=False, recreate='never'),
@@ -148,8 +141,7 @@ def test_recreate_never_and_always(prefix, docker_client, make_container):
 def test_failed_create_puts_the_previous_network_back(prefix, docker_client, make_container):
     name = prefix + '-net'
     network = make_network(docker_client, name, '10.201.34.0/24', labels={'x': '1'})
-    web = make_container('web')
-    network.connect(web, ipv4_address='10.201.34.10')
+    web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.34.10')
     # No IPv6 pool given and none among the daemon's defaults: only the daemon can refuse this.
     result = play([task('network', name=name, enable_ipv6=True)])[0]
     assert result['failed'] is True

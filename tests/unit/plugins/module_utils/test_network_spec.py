@@ -2,8 +2,9 @@ import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network_spec import (
-    actual_from_inspect, compare, create_body, merge_spec, spec_from_actual, spec_from_params, spec_summary,
-    unsupported_options)
+    actual_from_inspect, compare, create_body, merge_spec, planned_row, spec_from_actual, spec_from_params,
+    spec_summary, unsupported_options)
+from ansible_collections.labnet.docker.plugins.module_utils.ipam import overlapping_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
 
@@ -180,3 +181,12 @@ def test_summary_adds_managed_label():
 ])
 def test_unsupported_options(params, version, expected):
     assert unsupported_options(spec(**params), version) == expected
+
+
+def test_planned_row_takes_part_in_the_next_overlap_check():
+    first = spec(ipam_config=[{'subnet': '10.201.1.0/24'}])
+    second = spec_from_params(dict(name='net2', ipam_config=[{'subnet': '10.201.1.128/25'}]))
+    row = planned_row(first)
+    assert row['Id'] == 'planned:net' and row['Scope'] == 'local'
+    assert overlapping_network(second.ipam_config, [row], set(), 'local')[0] == (
+        'ipam_config[0].subnet 10.201.1.128/25 overlaps subnet 10.201.1.0/24 of existing network net')
