@@ -125,49 +125,65 @@ def _connect_all(api, net_id, connects):
 
 
 def apply_plan(api, plan, check_mode):
-    """Perform ``plan``; returns the ID of the network afterwards (None when removed or not yet created)."""
+    """Perform ``plan``; returns the ID of the network afterwards (None when removed or not yet created).
+
+    On a failed step it undoes what it can (see :func:`_failure`) and raises with ``actions``
+    (the steps that were done) and ``changed``.
+    """
     actions = list(plan.tracker.actions)
     net_id = plan.network.get('Id') if plan.network else None
     if check_mode:
         return None if plan.verb in ('remove', 'create') else net_id
-    disconnected = []
+    done = []
     connects = [action for action in actions if action['action'] == 'connect']
-    removed = False
     for action in actions:
         kind = action['action']
         try:
             if kind == 'disconnect':
                 api.disconnect(action['_network_id'], action['_container_id'], force=action['_force'])
-                disconnected.append(action)
             elif kind in ('remove', 'remove_duplicate'):
                 api.remove_network(action['id'])
-                removed = removed or action['id'] == net_id
             elif kind == 'create':
                 net_id = api.create_network(action['_body'])
+                known = len(plan.tracker.actions)
                 net_id = resolve_duplicates(api, plan.name, plan.tracker, plan.warnings) or net_id
+                done.extend([action] + plan.tracker.actions[known:])
+                continue
+            else:
+                continue
         except LabnetDockerError as exc:
-            raise _failure(api, plan, action, exc, removed, disconnected, connects, net_id)
+            raise _failure(api, plan, action, exc, done, connects, net_id)
+        done.append(action)
     failed = _connect_all(api, net_id, connects)
     if failed:
         raise LabnetDockerError('network %s was recreated, but reconnecting failed: %s'
-                                % (plan.name, '; '.join(failed)), actions=public_actions(plan.tracker.actions))
+                                % (plan.name, '; '.join(failed)), changed=True, actions=public_actions(done))
     return None if plan.verb == 'remove' else net_id
 
 
-def _failure(api, plan, action, exc, removed, disconnected, connects, net_id):
-    """The error for a failed step, after undoing what can be undone."""
+def _failure(api, plan, action, exc, done, connects, net_id):
+    """The error for a failed step, after undoing what can be undone.
+
+    A failed create after the old network was removed puts the old network back; a failure
+    before the removal reconnects the containers already disconnected.
+    """
+    removed = any(step['action'] == 'remove' for step in done)
+    disconnected = set(step['_container_id'] for step in done if step['action'] == 'disconnect')
+    changed = any(step['action'] != 'disconnect' for step in done)
     note = ''
     if plan.verb == 'recreate' and action['action'] == 'create' and removed:
         note = _restore(api, plan.name, action['_restore'], connects)
     elif plan.verb == 'recreate' and disconnected and not removed:
-        reconnect = [c for c in connects if c['_container_id'] in set(d['_container_id'] for d in disconnected)]
-        failed = _connect_all(api, net_id, reconnect)
+        failed = _connect_all(api, net_id, [c for c in connects if c['_container_id'] in disconnected])
         note = 'the disconnected containers were reconnected'
         if failed:
+            changed = True
             note = 'reconnecting the disconnected containers failed: %s' % '; '.join(failed)
+    elif disconnected:
+        changed = True
     msg = exc.msg if not note else '%s; %s' % (exc.msg, note)
     details = dict(exc.details)
-    details['actions'] = public_actions(plan.tracker.actions)
+    details.update(changed=changed, actions=public_actions(done))
     return LabnetDockerError(msg, **details)
 
 

@@ -163,9 +163,21 @@ def check_new_network(spec, facts, exclude_ids):
         raise LabnetDockerError(hit[0], network_id=hit[1].get('Id'))
 
 
+def _reserved(pools):
+    """Addresses the new pools keep for themselves: {address: 'the gateway' / 'aux address NAME'}."""
+    reserved = {}
+    for pool in pools or []:
+        if pool.get('gateway'):
+            reserved[pool['gateway']] = 'the gateway'
+        for aux_name, address in (pool.get('aux_addresses') or {}).items():
+            reserved[address] = 'aux address %s' % aux_name
+    return reserved
+
+
 def check_kept_addresses(spec, endpoints, name):
-    """Every fixed address of an attached container must fit the new pools."""
+    """Every fixed address of an attached container must fit the new pools, and not be reserved there."""
     problems = []
+    reserved = _reserved(spec.ipam_config)
     for endpoint in endpoints:
         for key in ('ipv4_address', 'ipv6_address'):
             address = endpoint['settings'].get(key)
@@ -173,8 +185,20 @@ def check_kept_addresses(spec, endpoints, name):
                 pools = ', '.join(pool['subnet'] for pool in spec.ipam_config or []) or 'none given'
                 problems.append('container %s keeps %s %s on network %s, which is outside the new pools (%s)'
                                 % (endpoint['container'], key, address, name, pools))
+            elif address in reserved:
+                problems.append('container %s keeps %s %s on network %s, which the new pools reserve as %s'
+                                % (endpoint['container'], key, address, name, reserved[address]))
     if problems:
         raise LabnetDockerError('; '.join(problems) + '; nothing was changed')
+
+
+def check_not_a_configuration(name, verb, rows):
+    """The daemon keeps a config-only network while networks take their configuration from it."""
+    users = sorted(row.get('Name') for row in rows if (row.get('ConfigFrom') or {}).get('Network') == name)
+    if users:
+        raise LabnetDockerError('network %s cannot be %s: %s take their configuration from it (config_from); '
+                                'remove them first' % (name, 'removed' if verb == 'remove' else 'recreated',
+                                                        ', '.join(users)), networks=users)
 
 
 def _reconnect_order(endpoint):
@@ -223,6 +247,7 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
         actual = actual_from_inspect(network)
         merged = merge_spec(spec, actual)
         check_combination(spec, merged.config_only, merged.config_from, network=name)
+        check_not_a_configuration(name, verb, facts.rows)
         check_new_network(merged, facts, dup_ids | {net_id})
         check_kept_addresses(merged, facts.endpoints, name)
         _disconnect_all(tracker, name, net_id, facts.endpoints, False)
@@ -234,6 +259,7 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
         plan.spec = merged
         plan.diff = tracker.diff({'state': 'present'}, {'state': 'present'})
     elif verb == 'remove':
+        check_not_a_configuration(name, verb, facts.rows)
         attached = sorted(set(endpoint['container'] for endpoint in facts.endpoints)
                           | set(c for dup in facts.duplicates for c in dup['containers']))
         if attached and not force:

@@ -140,8 +140,8 @@ options:
       - V(on_change) re-creates the network when a compared field differs.
       - V(never) fails instead, listing the differences.
       - V(always) re-creates it on every run (and reports a change).
-      - Before anything is touched, each fixed address of an attached container must fall inside the new pools;
-        otherwise the task fails naming the container and the address.
+      - Before anything is touched, each fixed address of an attached container must fall inside the new pools and
+        must not be their gateway or an aux address; otherwise the task fails naming the container and the address.
     type: str
     choices: [on_change, never, always]
     default: on_change
@@ -160,7 +160,8 @@ notes:
   - Check mode runs every check the module makes itself. What only the daemon can refuse (for example a driver
     that needs swarm mode, or a missing driver plugin) shows up in a real run, with the daemon's message.
   - If creating the new network fails during a re-creation, the module puts the previous network back (same
-    settings, new ID) and reconnects its containers before it fails.
+    settings, new ID) and reconnects its containers before it fails; if removing the old network fails, it
+    reconnects the containers it had disconnected. The failure lists the steps done in RV(actions).
 seealso:
   - module: labnet.docker.network_info
 '''

@@ -94,9 +94,11 @@ def test_config_only_and_config_from(prefix, docker_client, veth):
         task('network', name=net, labels={'x': 'y'}, internal=False),
         task('network', name=cfg, internal=True),
         task('network', name=cfg, driver='bridge'),
+        task('network', name=cfg, labels={'more': 'x'}),
+        task('network', name=cfg, state='absent', force=True),
     ])
     made_cfg, cfg_again, made_net, net_again, net_name_only, net_internal, net_settled, net_labels, cfg_internal, \
-        cfg_driver = results
+        cfg_driver, cfg_relabel, cfg_remove = results
     assert made_cfg['changed'] is True and cfg_again['changed'] is False
     assert made_net['changed'] is True, made_net.get('msg')
     for result in (net_again, net_name_only, net_settled, cfg_driver):
@@ -107,6 +109,9 @@ def test_config_only_and_config_from(prefix, docker_client, veth):
                                  'from %s' % (net, cfg))
     assert cfg_internal['msg'] == ('internal cannot be set on a config-only network; set them on the network that '
                                    'uses it through config_from')
+    for result, word in ((cfg_relabel, 'recreated'), (cfg_remove, 'removed')):
+        assert result['msg'] == ('network %s cannot be %s: %s take their configuration from it (config_from); '
+                                 'remove them first' % (cfg, word, net))
     config = docker_client.api.inspect_network(cfg)
     assert config['ConfigOnly'] is True and config['Driver'] == 'null'
     assert config['Labels'] == dict(MANAGED, **{'labnet.docker.lab': 'class'})

@@ -92,6 +92,8 @@ def test_failed_create_restores_previous_network_and_reconnects():
         ensure_network(api, params(internal=True))
     assert caught.value.msg == ('creating network net failed: refused; the previous network was restored and its '
                                 'containers reconnected')
+    assert caught.value.details['changed'] is True
+    assert [a['action'] for a in caught.value.details['actions']] == ['disconnect', 'remove']
     restored = [net for net in api.networks.values() if net['Name'] == 'net']
     assert len(restored) == 1 and restored[0]['Internal'] is False
     assert api.calls[-1] == ('connect', restored[0]['Id'], 'w' * 64,
@@ -127,3 +129,20 @@ def test_absent_in_check_mode_writes_nothing():
     result = ensure_network(api, params(state='absent'), check_mode=True)
     assert result['changed'] is True and api.calls == [] and result['network'] is None
     assert result['actions'] == [{'action': 'remove', 'network': 'net', 'id': 'a' * 64}]
+
+
+def test_failed_remove_reconnects_what_was_disconnected():
+    api = FakeApi([NET], [WEB])
+
+    def refuse(net_id):
+        raise LabnetDockerError('removing network %s failed: in use' % net_id)
+
+    api.remove_network = refuse
+    with pytest.raises(LabnetDockerError) as caught:
+        ensure_network(api, params(internal=True))
+    assert caught.value.msg == 'removing network %s failed: in use; the disconnected containers were reconnected' % (
+        'a' * 64)
+    assert caught.value.details['changed'] is False
+    assert api.calls == [('disconnect', 'a' * 64, 'w' * 64, False),
+                         ('connect', 'a' * 64, 'w' * 64, {'IPAMConfig': {'IPv4Address': '10.201.1.5'},
+                                                          'Aliases': ['www']})]

@@ -193,3 +193,25 @@ def test_plan_bridge_takes_one_pool_per_family(driver):
         plan_network(spec(driver=driver, **params), 'present', facts(network=None))
     assert caught.value.msg == 'ipam_config has 2 IPv4 pools, but the bridge driver takes one IPv4 and one IPv6 pool at most'
     assert plan_network(spec(driver='macvlan', **params), 'present', facts(network=None)).verb == 'create'
+
+
+def test_plan_recreate_refuses_kept_address_reserved_by_new_pool():
+    params = dict(enable_ipv6=True, ipam_config=[
+        {'subnet': '10.201.1.0/24', 'gateway': '10.201.1.5', 'aux_addresses': {'router': '10.201.1.6'}},
+        {'subnet': 'fd00:201:1::/64'}])
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(**params), 'present', facts(endpoints=ENDPOINTS))
+    assert caught.value.msg == (
+        'container web keeps ipv4_address 10.201.1.5 on network net, which the new pools reserve as the gateway; '
+        'container db keeps ipv4_address 10.201.1.6 on network net, which the new pools reserve as aux address '
+        'router; nothing was changed')
+
+
+@pytest.mark.parametrize('state, params, word', [('absent', {}, 'removed'), ('present', {'labels': {'a': 'b'}}, 'recreated')])
+def test_plan_refuses_a_configuration_network_in_use(state, params, word):
+    user = dict(NET, Name='user', Id='e' * 64, ConfigFrom={'Network': 'cfg'})
+    plan_facts = NetworkFacts(network=CFG, rows=ROWS + [user], api_version='1.41', endpoints=[])
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec_from_params(dict(name='cfg', **params)), state, plan_facts, force=True)
+    assert caught.value.msg == ('network cfg cannot be %s: user take their configuration from it (config_from); '
+                                'remove them first' % word)
