@@ -196,9 +196,9 @@ def check_not_a_configuration(name, verb, rows):
     """The daemon keeps a config-only network while networks take their configuration from it."""
     users = sorted(row.get('Name') for row in rows if (row.get('ConfigFrom') or {}).get('Network') == name)
     if users:
+        what = 'removed' if verb == 'remove' else 'recreated'
         raise LabnetDockerError('network %s cannot be %s: %s take their configuration from it (config_from); '
-                                'remove them first' % (name, 'removed' if verb == 'remove' else 'recreated',
-                                                        ', '.join(users)), networks=users)
+                                'remove them first' % (name, what, ', '.join(users)), networks=users)
 
 
 def _reconnect_order(endpoint):

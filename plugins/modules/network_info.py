@@ -66,8 +66,8 @@ EXAMPLES = r'''
   labnet.docker.network_info:
     filters:
       label:
-        - labnet.managed=true
-        - labnet.lab=classroom
+        - labnet.docker.managed=true
+        - labnet.docker.lab=classroom
 '''
 
 RETURN = r'''
@@ -97,7 +97,7 @@ networks:
             Gateway: 172.18.0.1
       Options: {}
       Labels:
-        labnet.managed: 'true'
+        labnet.docker.managed: 'true'
       Containers:
         0a1b2c3d4e5f:
           Name: c3
