@@ -16,7 +16,6 @@ Entry points:
 - :func:`pools_from_inspect` - a network's ``IPAM.Config`` -> normalised pools.
 - :func:`pools_differ` - does an existing network's pools match the wanted ones?
 - :func:`overlapping_network` - the first existing network whose pool overlaps a wanted pool.
-- :func:`address_in_pools` - is a kept container address inside one of the pools?
 """
 
 from __future__ import annotations
@@ -208,16 +207,3 @@ def overlapping_network(pools, rows, exclude_ids, space):
                     return ('ipam_config[%d].subnet %s overlaps subnet %s of existing network %s'
                             % (index, network, existing, row.get('Name')), row)
     return None
-
-
-def address_in_pools(address, pools):
-    """Is ``address`` (text) inside the subnet of one of ``pools``?"""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    for pool in pools or []:
-        network = ipaddress.ip_network(pool['subnet'])
-        if network.version == ip.version and ip in network:
-            return True
-    return False

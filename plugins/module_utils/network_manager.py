@@ -35,7 +35,8 @@ listing by name): that is what keeps concurrent runs from leaving two networks o
 
 from __future__ import annotations
 
-from ansible_collections.labnet.docker.plugins.module_utils.endpoint import endpoint_config, endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.endpoint import (
+    container_name, endpoint_config, endpoint_from_inspect, endpoint_on)
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network_plan import (
     NetworkFacts, choose_network, decide, needs_endpoints, plan_network, public_actions)
@@ -76,11 +77,11 @@ def network_endpoints(api, network):
         container = api.inspect_container(row['Id'])
         if container is None:
             continue
-        endpoint = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(network['Name'])
+        endpoint = endpoint_on(container, network)
         if endpoint is None or endpoint.get('NetworkID') not in ('', None, network['Id']):
-            continue
+            continue  # on a duplicate of the same name
         settings = endpoint_from_inspect(endpoint, container['Id'])
-        records.append(dict(container=container['Name'].lstrip('/'), id=container['Id'],
+        records.append(dict(container=container_name(container), id=container['Id'],
                             running=bool((container.get('State') or {}).get('Running')), settings=settings))
     return sorted(records, key=lambda record: record['container'])
 
@@ -95,7 +96,13 @@ def resolve_duplicates(api, name, tracker, warnings):
             warnings.append('another network named %s (%s) appeared at the same time and has attached containers '
                             '(%s); it was left alone' % (name, row['Id'][:12], ', '.join(containers)))
             continue
-        api.remove_network(row['Id'])
+        refused = api.remove_unused_network(row['Id'])
+        if refused == 'it no longer exists':  # the other client removed it: it lost the same race
+            continue
+        if refused:
+            warnings.append('another network named %s (%s) appeared at the same time; removing it failed: %s'
+                            % (name, row['Id'][:12], refused))
+            continue
         tracker.act('remove_duplicate', network=name, id=row['Id'], kept=kept['Id'])
         warnings.append('network %s was created concurrently by another client; kept %s (the oldest), removed '
                         'duplicate %s' % (name, kept['Id'][:12], row['Id'][:12]))

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field, replace
 from ansible_collections.labnet.docker.plugins.module_utils.changes import ChangeTracker
 from ansible_collections.labnet.docker.plugins.module_utils.client import version_tuple
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.ipam import (
-    address_in_pools, address_space, overlapping_network)
+from ansible_collections.labnet.docker.plugins.module_utils.addressing import address_problems
+from ansible_collections.labnet.docker.plugins.module_utils.ipam import address_space, overlapping_network
 from ansible_collections.labnet.docker.plugins.module_utils.lookup import PREDEFINED_NETWORKS, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network_spec import (
-    actual_from_inspect, check_combination, compare, create_body, merge_spec, spec_summary, unsupported_options)
+    actual_from_inspect, check_combination, compare, create_body, merge_spec, planned_row, spec_summary,
+    unsupported_options)
 
 RECREATE_POLICIES = ('on_change', 'never', 'always')
 STATES = ('present', 'absent')
@@ -163,33 +164,21 @@ def check_new_network(spec, facts, exclude_ids):
         raise LabnetDockerError(hit[0], network_id=hit[1].get('Id'))
 
 
-def _reserved(pools):
-    """Addresses the new pools keep for themselves: {address: 'the gateway' / 'aux address NAME'}."""
-    reserved = {}
-    for pool in pools or []:
-        if pool.get('gateway'):
-            reserved[pool['gateway']] = 'the gateway'
-        for aux_name, address in (pool.get('aux_addresses') or {}).items():
-            reserved[address] = 'aux address %s' % aux_name
-    return reserved
+def check_kept_addresses(spec, endpoints, rows):
+    """Every fixed address of an attached container must be usable on the new network.
 
-
-def check_kept_addresses(spec, endpoints, name):
-    """Every fixed address of an attached container must fit the new pools, and not be reserved there."""
+    The same rules as for attaching (``addressing.address_problems``: inside a pool,
+    IPv6 enabled, not the gateway, an aux address or a subnet's network/broadcast
+    address), applied to the network as it will be created.
+    """
+    config_row = choose_network(rows, spec.config_from)[0] if spec.config_from else None
+    network = planned_row(spec, config_row)
     problems = []
-    reserved = _reserved(spec.ipam_config)
     for endpoint in endpoints:
-        for key in ('ipv4_address', 'ipv6_address'):
-            address = endpoint['settings'].get(key)
-            if address and not address_in_pools(address, spec.ipam_config):
-                pools = ', '.join(pool['subnet'] for pool in spec.ipam_config or []) or 'none given'
-                problems.append('container %s keeps %s %s on network %s, which is outside the new pools (%s)'
-                                % (endpoint['container'], key, address, name, pools))
-            elif address in reserved:
-                problems.append('container %s keeps %s %s on network %s, which the new pools reserve as %s'
-                                % (endpoint['container'], key, address, name, reserved[address]))
+        for problem in address_problems(endpoint['settings'], network):
+            problems.append('container %s: %s' % (endpoint['container'], problem))
     if problems:
-        raise LabnetDockerError('; '.join(problems) + '; nothing was changed')
+        raise LabnetDockerError('; '.join(problems) + '; nothing was changed', problems=problems)
 
 
 def check_not_a_configuration(name, verb, rows):
@@ -249,7 +238,7 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
         check_combination(spec, merged.config_only, merged.config_from, network=name)
         check_not_a_configuration(name, verb, facts.rows)
         check_new_network(merged, facts, dup_ids | {net_id})
-        check_kept_addresses(merged, facts.endpoints, name)
+        check_kept_addresses(merged, facts.endpoints, facts.rows)
         _disconnect_all(tracker, name, net_id, facts.endpoints, False)
         tracker.act('remove', network=name, id=net_id)
         tracker.act('create', network=name, _body=create_body(merged), _restore=actual)

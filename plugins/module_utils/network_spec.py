@@ -295,12 +295,17 @@ def spec_from_actual(name, actual):
     return NetworkSpec(name=name, labels_mode='exact', **values)
 
 
-def planned_row(spec):
-    """A listing row for ``spec`` as if it existed (ID ``planned:<name>``); see the module docstring."""
+def planned_row(spec, config_row=None):
+    """A listing row for ``spec`` as if it existed (ID ``planned:<name>``); see the module docstring.
+
+    With config_from, the pools and IPv6 setting come from ``config_row``, the configuration network.
+    """
     body = create_body(spec)
+    source = config_row if spec.config_from and config_row else body
     scope = spec.scope or ('swarm' if spec.driver == 'overlay' else 'local')
     return {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Scope': scope, 'Driver': spec.driver or 'bridge',
-            'ConfigOnly': bool(spec.config_only), 'IPAM': body.get('IPAM') or {}}
+            'ConfigOnly': bool(spec.config_only), 'ConfigFrom': {'Network': spec.config_from or ''},
+            'EnableIPv6': bool(source.get('EnableIPv6')), 'IPAM': source.get('IPAM') or {}}
 
 
 def spec_summary(spec):

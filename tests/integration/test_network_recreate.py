@@ -95,13 +95,12 @@ def test_kept_address_outside_new_pools_fails_before_touching(prefix, docker_cli
                   ipam_config=[{'subnet': '10.201.32.0/24'}, {'subnet': 'fd00:201:31::/64'}])
     results = play([task('network', **change), task('network', check=True, **change),
                     task('network', name=name, enable_ipv6=False)])
-    pools = '(10.201.32.0/24, fd00:201:31::/64)'
     assert results[0]['msg'] == results[1]['msg'] == (
-        'container {c} keeps ipv4_address 10.201.31.11 on network {n}, which is outside the new pools {p}; '
-        'container {w} keeps ipv4_address 10.201.31.10 on network {n}, which is outside the new pools {p}; '
-        'nothing was changed').format(c=cold.name, w=web.name, n=name, p=pools)
-    assert results[2]['msg'] == ('container {w} keeps ipv6_address fd00:201:31::10 on network {n}, which is outside '
-                                 'the new pools (10.201.31.0/24); nothing was changed').format(w=web.name, n=name)
+        'container {c}: ipv4_address 10.201.31.11 is outside the pools of network {n} (10.201.32.0/24); '
+        'container {w}: ipv4_address 10.201.31.10 is outside the pools of network {n} (10.201.32.0/24); '
+        'nothing was changed').format(c=cold.name, w=web.name, n=name)
+    assert results[2]['msg'] == ('container {w}: ipv6_address fd00:201:31::10: network {n} does not have IPv6 enabled; '
+                                 'nothing was changed').format(w=web.name, n=name)
     for result in results:
         assert result['failed'] is True and result['changed'] is False
     assert docker_client.api.inspect_network(name)['Id'] == network.id

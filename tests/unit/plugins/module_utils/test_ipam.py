@@ -2,7 +2,7 @@ import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.ipam import (
-    address_in_pools, address_space, normalize_pools, overlapping_network, pools_differ, pools_from_inspect)
+    address_space, normalize_pools, overlapping_network, pools_differ, pools_from_inspect)
 
 
 def pool(subnet, gateway=None, ip_range=None, aux_addresses=None):
@@ -147,10 +147,3 @@ def test_overlapping_network(subnets, exclude, space, expected):
 ])
 def test_address_space(scope, driver, space):
     assert address_space(scope, driver) == space
-
-
-@pytest.mark.parametrize('address, inside', [
-    ('10.201.1.10', True), ('10.201.2.10', False), ('fd00:201:1::10', True), ('fd00:201:2::10', False), ('x', False),
-])
-def test_address_in_pools(address, inside):
-    assert address_in_pools(address, ACTUAL) is inside

@@ -58,6 +58,12 @@ class FakeApi:
         self.calls.append(('remove', net_id))
         self.networks.pop(net_id, None)
 
+    def remove_unused_network(self, net_id):
+        if net_id not in self.networks:
+            return 'it no longer exists'
+        self.remove_network(net_id)
+        return None
+
     def connect(self, net_id, container, endpoint_config):
         self.calls.append(('connect', net_id, container, endpoint_config))
 

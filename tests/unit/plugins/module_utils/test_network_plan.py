@@ -124,15 +124,16 @@ def test_plan_recreate_refuses_kept_address_outside_new_pools():
     with pytest.raises(LabnetDockerError) as caught:
         plan_network(spec(**params), 'present', facts(endpoints=ENDPOINTS))
     assert caught.value.msg == (
-        'container web keeps ipv4_address 10.201.1.5 on network net, which is outside the new pools '
-        '(10.201.2.0/24, fd00:201:1::/64); container db keeps ipv4_address 10.201.1.6 on network net, which is '
-        'outside the new pools (10.201.2.0/24, fd00:201:1::/64); nothing was changed')
+        'container web: ipv4_address 10.201.1.5 is outside the pools of network net (10.201.2.0/24); '
+        'container db: ipv4_address 10.201.1.6 is outside the pools of network net (10.201.2.0/24); '
+        'nothing was changed')
 
 
 def test_plan_recreate_turning_ipv6_off_refuses_kept_ipv6_address():
-    with pytest.raises(LabnetDockerError, match='container web keeps ipv6_address fd00:201:1::5 on network net, '
-                                                r'which is outside the new pools \(10.201.1.0/24\)'):
+    with pytest.raises(LabnetDockerError) as caught:
         plan_network(spec(enable_ipv6=False), 'present', facts(endpoints=ENDPOINTS))
+    assert caught.value.msg == ('container web: ipv6_address fd00:201:1::5: network net does not have IPv6 enabled; '
+                                'nothing was changed')
 
 
 def test_plan_recreate_may_reuse_its_own_pools():
@@ -202,9 +203,9 @@ def test_plan_recreate_refuses_kept_address_reserved_by_new_pool():
     with pytest.raises(LabnetDockerError) as caught:
         plan_network(spec(**params), 'present', facts(endpoints=ENDPOINTS))
     assert caught.value.msg == (
-        'container web keeps ipv4_address 10.201.1.5 on network net, which the new pools reserve as the gateway; '
-        'container db keeps ipv4_address 10.201.1.6 on network net, which the new pools reserve as aux address '
-        'router; nothing was changed')
+        "container web: ipv4_address 10.201.1.5 is already held by the network's gateway on network net; "
+        'container db: ipv4_address 10.201.1.6 is already held by auxiliary address router on network net; '
+        'nothing was changed')
 
 
 @pytest.mark.parametrize('state, params, word', [('absent', {}, 'removed'), ('present', {'labels': {'a': 'b'}}, 'recreated')])
@@ -215,3 +216,15 @@ def test_plan_refuses_a_configuration_network_in_use(state, params, word):
         plan_network(spec_from_params(dict(name='cfg', **params)), state, plan_facts, force=True)
     assert caught.value.msg == ('network cfg cannot be %s: user take their configuration from it (config_from); '
                                 'remove them first' % word)
+
+
+def test_plan_recreate_checks_kept_addresses_against_the_configuration_network():
+    cfg = dict(CFG, IPAM={'Driver': 'default', 'Config': [{'Subnet': '10.201.9.0/24'}]}, EnableIPv6=False)
+    network = dict(NET, ConfigFrom={'Network': 'cfg'}, EnableIPv6=False, IPAM=cfg['IPAM'])
+    plan_facts = NetworkFacts(network=network, rows=[network, cfg], api_version='1.41',
+                              endpoints=[endpoint('web', '10.201.9.5')])
+    assert plan_network(spec(internal=True), 'present', plan_facts).verb == 'recreate'
+    plan_facts.endpoints = [endpoint('web', '10.201.1.5')]
+    with pytest.raises(LabnetDockerError, match=r'^container web: ipv4_address 10.201.1.5 is outside the pools of '
+                                                r'network net \(10.201.9.0/24\); nothing was changed$'):
+        plan_network(spec(internal=True), 'present', plan_facts)
