@@ -19,6 +19,7 @@ die() { echo "build-lab-machine-image: ERROR: $*" >&2; exit 1; }
 
 hash=$(cat "$0" "$SRC/Dockerfile" "$SRC/lab-machine-init" | sha256sum | cut -c1-16)
 current=$(docker image inspect --format "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$IMAGE" 2>/dev/null || true)
+previous=$(docker image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 if [ -z "${FORCE:-}" ] && [ "$current" = "$hash" ]; then
   exit 0
 fi
@@ -63,4 +64,9 @@ DOCKER_BUILDKIT=0 docker build --quiet \
   --label "labnet.image=lab-machine" \
   --label "org.opencontainers.image.title=labnet-lab-machine" \
   --tag "$IMAGE" "$tmp" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "docker build failed"; }
+# The image this one replaces goes too (it is ours: the hash label says so), unless a
+# container still uses it.
+if [ -n "$current" ] && [ -n "$previous" ]; then
+  docker image rm "$previous" >/dev/null 2>&1 || true
+fi
 say "built $IMAGE in $(( $(date +%s) - start )) s ($(docker image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%d MB", $1/1000000}'))"

@@ -47,6 +47,8 @@ def molecule_env(run_id, state_dir):
         ANSIBLE_NOCOLOR='1',
         ANSIBLE_FORCE_COLOR='0',
         PY_COLORS='0',
+        # a timestamp and duration for every task in the log, to see where the time goes
+        ANSIBLE_CALLBACKS_ENABLED='ansible.posix.profile_tasks',
     )
     return env
 
