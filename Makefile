@@ -29,5 +29,9 @@ unit: setup
 integration: setup
 	$(BIN)/pytest tests/integration
 
+## Timings of the same network work done five ways; settings BENCH_* are described in bench/README.md.
+bench: setup
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf build tests/output
