@@ -41,8 +41,21 @@ def summarise(samples, n, keys):
                 changed=[run['changed'] for run in runs],
                 ratio_to_a=_ratio(median, medians.get(('a', phase))),
                 ratio_to_c=_ratio(median, medians.get(('c', phase))),
+                tasks=_task_medians(runs),
             ))
     return rows
+
+
+def _task_medians(runs):
+    """For playbook variants: each task's median duration and its cost per loop item (one module run)."""
+    if not runs or 'tasks' not in runs[0]:
+        return []
+    tasks = []
+    for index, task in enumerate(runs[0]['tasks']):
+        median = _median([run['tasks'][index]['seconds'] for run in runs if len(run['tasks']) > index])
+        tasks.append(dict(name=task['name'], items=task['items'], median_s=median,
+                          per_item_ms=median * 1000.0 / max(task['items'], 1)))
+    return tasks
 
 
 def scale_rows(samples, sizes, keys):
@@ -74,7 +87,8 @@ def targets(rows, n):
                            value=e, limit=1.5, met=e <= 1.5))
     d, c = found.get(('d', 'rerun')), found.get(('c', 'rerun'))
     if d is not None and c is not None:
-        checks.append(dict(target='(d) per-network no-change cost <= (c)', value=d / n, limit=c / n, met=d <= c))
+        checks.append(dict(target='(d) per-network no-change cost <= (c) (s per network)', value=d / n, limit=c / n,
+                           met=d <= c))
     return checks
 
 
@@ -82,6 +96,10 @@ def _fmt(value, digits=2):
     if value is None:
         return '-'
     return '%.*f' % (digits, value)
+
+
+def _loads(values):
+    return '/'.join('%.1f' % value for value in values) if values else '-'
 
 
 def _ratio_text(value):
@@ -98,6 +116,11 @@ def markdown(results):
                  config['n'], config['containers'], config['runs'], '' if config['runs'] == 1 else 's',
                  results['environment'].get('docker_version'), results['environment'].get('api_version'),
                  results['environment'].get('ansible_core'), results['environment'].get('community_docker')),
+             '',
+             'Load average (1, 5, 15 min) at start %s, at end %s, on %s CPUs: the daemon and the machine are shared, '
+             'so figures taken under load are slower for every variant.' % (
+                 _loads(results['environment'].get('load_average_start')),
+                 _loads(results['environment'].get('load_average_end')), results['environment'].get('cpus')),
              '',
              'Seconds are the work itself: for (a) and (b) the whole call, for (c)-(e) the play\'s own duration '
              '(ansible-playbook start-up, about 2 s per playbook, is in the "incl. start" column).',
@@ -119,6 +142,15 @@ def markdown(results):
         for check in results['targets']:
             met = 'yes' if check['met'] else 'NO'
             lines.append('| %s | %s | %s | %s |' % (check['target'], _fmt(check['value'], 3), _fmt(check['limit'], 3), met))
+    per_item = [(row, task) for row in results['rows'] for task in row.get('tasks') or []]
+    if per_item:
+        lines += ['', '## Per module run (playbook variants)', '',
+                  'Each loop item is one module run; this is the play\'s time split by task.', '',
+                  '| variant | phase | task | items | median s | ms per item |', '| --- | --- | --- | ---: | ---: | ---: |']
+        for row, task in per_item:
+            lines.append('| (%s) | %s | %s | %d | %s | %s |' % (row['variant'], PHASE_TITLES[row['phase']], task['name'],
+                                                               task['items'], _fmt(task['median_s'], 3),
+                                                               _fmt(task['per_item_ms'], 1)))
     scale = results['scale']
     lines += ['', '## How (e) grows with N', '']
     if scale.get('note'):

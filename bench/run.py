@@ -105,20 +105,26 @@ class Bench:
         self.failed = set()
 
     # -- objects the bench owns ------------------------------------------------
+    @property
+    def home(self):
+        return '%s-home' % self.config['prefix']
+
     def start_containers(self):
+        """Busybox sleepers on a network of their own (internal; a pool the daemon picks), not the default bridge."""
+        self.api.create_network(self.home, internal=True, labels={RUN_LABEL: self.config['prefix']})
         names = []
         for index in range(self.config['containers']):
             name = '%s-c%02d' % (self.config['prefix'], index)
-            host_config = self.api.create_host_config(dns=['127.0.0.1'])
+            host_config = self.api.create_host_config(dns=['127.0.0.1'], network_mode=self.home)
             created = self.api.create_container(IMAGE, ['sleep', '86400'], name=name, host_config=host_config,
                                                 labels={RUN_LABEL: self.config['prefix']})
             self.api.start(created['Id'])
             names.append(name)
         return names
 
-    def remove_networks(self):
+    def remove_networks(self, keep_home=True):
         for row in self.api.networks(filters={'name': self.config['prefix']}):
-            if not row['Name'].startswith(self.config['prefix']):
+            if not row['Name'].startswith(self.config['prefix']) or (keep_home and row['Name'] == self.home):
                 continue
             detail = self.api.inspect_network(row['Id'])
             for cid in detail.get('Containers') or {}:
@@ -126,10 +132,10 @@ class Bench:
             self.api.remove_network(row['Id'])
 
     def cleanup(self):
-        self.remove_networks()
         for row in self.api.containers(all=True, filters={'name': self.config['prefix']}):
             if any(name.lstrip('/').startswith(self.config['prefix']) for name in row['Names']):
                 self.api.remove_container(row['Id'], force=True)
+        self.remove_networks(keep_home=False)
 
     # -- measuring -----------------------------------------------------------------
     def verify(self, spec, present):
@@ -178,7 +184,7 @@ class Bench:
 def environment_facts(api):
     version = api.version()
     facts = dict(docker_version=version.get('Version'), api_version=version.get('ApiVersion'),
-                 cpus=os.cpu_count(), python=sys.version.split()[0],
+                 cpus=os.cpu_count(), python=sys.version.split()[0], load_average_end=list(os.getloadavg()),
                  date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))
     from ansible.release import __version__ as ansible_core
     facts['ansible_core'] = ansible_core
@@ -217,6 +223,7 @@ def main():
     api = docker.APIClient(version='auto')
     api.inspect_image(IMAGE)  # built by `make setup`; never pulled
     os.makedirs(config['out'], exist_ok=True)
+    load_start = list(os.getloadavg())
     bench = Bench(config, api)
     with tempfile.TemporaryDirectory(prefix='lnbench-') as workdir:
         every = build_variants(config, api, workdir, bench.label_filter)
@@ -242,6 +249,7 @@ def main():
             status['status'] = 'failed'
             status['note'] = '; '.join(error for error in bench.errors if error.startswith('(%s)' % status['key']))
     results = assemble(config, api, statuses, bench)
+    results['environment']['load_average_start'] = load_start
     with open(os.path.join(config['out'], 'results.json'), 'w') as handle:
         json.dump(results, handle, indent=2, sort_keys=True)
     text = report.markdown(results)

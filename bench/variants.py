@@ -144,6 +144,7 @@ class Playbook:
                                                                     (proc.stderr or proc.stdout).strip()[-2000:]))
         play = report['plays'][0]
         changed = 0
+        tasks = []
         for task in play['tasks']:
             result = task['hosts'].get('localhost', {})
             items = result.get('results') or [result]
@@ -152,8 +153,11 @@ class Playbook:
                 raise BenchError('%s: task %r failed: %s' % (os.path.basename(playbook), task['task']['name'],
                                                              (failures or [result.get('msg')])[0]))
             changed += sum(1 for item in items if item.get('changed'))
+            duration = task['task']['duration']
+            tasks.append(dict(name=task['task']['name'], items=len(items),
+                              seconds=_seconds(duration['start'], duration['end'])))
         duration = play['play']['duration']
-        return dict(seconds=_seconds(duration['start'], duration['end']), wall=wall, changed=changed)
+        return dict(seconds=_seconds(duration['start'], duration['end']), wall=wall, changed=changed, tasks=tasks)
 
 
 def playbook_vars(spec, labels):
