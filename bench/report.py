@@ -148,9 +148,9 @@ def markdown(results):
                   'Each loop item is one module run; this is the play\'s time split by task.', '',
                   '| variant | phase | task | items | median s | ms per item |', '| --- | --- | --- | ---: | ---: | ---: |']
         for row, task in per_item:
-            lines.append('| (%s) | %s | %s | %d | %s | %s |' % (row['variant'], PHASE_TITLES[row['phase']], task['name'],
-                                                               task['items'], _fmt(task['median_s'], 3),
-                                                               _fmt(task['per_item_ms'], 1)))
+            cells = (row['variant'], PHASE_TITLES[row['phase']], task['name'], task['items'],
+                     _fmt(task['median_s'], 3), _fmt(task['per_item_ms'], 1))
+            lines.append('| (%s) | %s | %s | %d | %s | %s |' % cells)
     scale = results['scale']
     lines += ['', '## How (e) grows with N', '']
     if scale.get('note'):
