@@ -23,7 +23,7 @@ MOLECULE_DIR = os.path.join(ROOT, 'molecule')
 LOG_DIR = os.path.join(ROOT, 'build', 'molecule')
 LAB_MACHINE_IMAGE = 'labnet/lab-machine:latest'
 NAME_PREFIX = 'labnet-mol-'
-SCENARIO_TIMEOUT = 600
+SCENARIO_TIMEOUT = 1200  # a safety net for a hung run; a shared, busy machine can be slow
 
 
 def discover():
