@@ -22,7 +22,7 @@ NODE_SUBNET = '10.205.40.0/24'
 ADDRESS_POOL = '10.205.128.0/18'
 
 
-def run_plays(plays, timeout=900):
+def run_plays(plays, timeout=900, inventory_lines=('localhost ansible_connection=local',)):
     """Run ``plays`` on localhost; return (returncode, per-play list of task results, stderr)."""
     with tempfile.TemporaryDirectory(prefix='labnet-overlay-') as tmp:
         path = os.path.join(tmp, 'site.yml')
@@ -30,7 +30,7 @@ def run_plays(plays, timeout=900):
             yaml.safe_dump(plays, handle, sort_keys=False)
         inventory = os.path.join(tmp, 'hosts.ini')
         with open(inventory, 'w') as handle:
-            handle.write('localhost ansible_connection=local\n')
+            handle.write('\n'.join(inventory_lines) + '\n')
         proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, path], cwd=tmp,
                               env=ansible_env(), capture_output=True, text=True, timeout=timeout, check=False)
     try:
@@ -104,12 +104,15 @@ def test_swarm_of_lab_machines_builds_checks_and_tears_down(docker_client, prefi
 
 def test_refuses_the_local_engine_as_a_swarm_node(docker_client, prefix):
     swarm_before = docker_client.info()['Swarm']['LocalNodeState']
-    play = role_play('refused', overlay_lab=prefix, overlay_nodes=['localhost', 'localhost', 'localhost'])
-    code, plays, unused_stderr = run_plays([play])
+    # three inventory hosts, all of them this machine (a local connection)
+    play = role_play('refused', overlay_lab=prefix, overlay_nodes=['localhost', 'here1', 'here2'])
+    code, plays, unused_stderr = run_plays([play], inventory_lines=[
+        'localhost ansible_connection=local', 'here1 ansible_connection=local', 'here2 ansible_connection=local'])
     assert code != 0
     failed = [t for t in plays[0] if t.get('failed')]
     assert len(failed) == 1
-    assert 'localhost' in failed[0]['msg'] and 'overlay_allow_local_engine' in failed[0]['msg']
+    assert failed[0]['msg'].startswith('localhost, here1, here2 would make the engine of this machine a swarm member')
+    assert 'overlay_allow_local_engine' in failed[0]['msg']
     assert labelled(docker_client, prefix) == ([], [])
     assert docker_client.info()['Swarm']['LocalNodeState'] == swarm_before
 
@@ -118,4 +121,4 @@ def test_refuses_too_few_nodes(prefix):
     code, plays, unused_stderr = run_plays([role_play('refused', overlay_lab=prefix, overlay_node_count=2)])
     assert code != 0
     failed = [t for t in plays[0] if t.get('failed')]
-    assert 'at least three swarm nodes' in failed[0]['msg']
+    assert 'at least three different swarm nodes' in failed[0]['msg']
