@@ -145,7 +145,7 @@ class PrivateEngine:
         try:
             client.images.get(image)
         except docker.errors.ImageNotFound:
-            data = b''.join(source_client.images.get(image).save())
+            data = b''.join(source_client.images.get(image).save(named=image))  # keep the tag
             client.images.load(data)
         finally:
             client.close()
