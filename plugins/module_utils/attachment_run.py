@@ -46,7 +46,9 @@ def apply_plan(api, plan, check_mode=False, tracker=None):
         try:
             _apply_step(api, plan.network, step)
         except LabnetDockerError as exc:
-            msg = exc.msg
+            # The API layer names objects by ID; a container or network removed meanwhile is
+            # easier to recognise by the name the task used.
+            msg = exc.msg.replace(step.container_id, step.container).replace(plan.network['id'], plan.network['name'])
             if done:
                 msg += ' (already done: %s)' % ', '.join('%s %s' % (s.action, s.container) for s in done)
             details = dict(exc.details)

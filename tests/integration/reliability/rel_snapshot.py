@@ -73,12 +73,17 @@ def from_task_result(result, prefix=None):
 
 
 def objects(snap):
-    """The identities in a snapshot: networks, containers and endpoints (network, container)."""
-    found = set(('network', net['id']) for net in snap['networks'].values())
+    """The identities in a snapshot: networks, containers and endpoints (network, container).
+
+    The predefined networks are known by name: the daemon gives the default bridge a new ID
+    each time it starts.
+    """
+    found = set(('network', key if key in PREDEFINED else net['id']) for key, net in snap['networks'].items())
     found.update(('container', entry['id']) for entry in snap['containers'].values())
     for entry in snap['containers'].values():
         # A container that never ran has no NetworkID yet: its endpoint is known by the network's name.
-        found.update(('endpoint', ep.get('network_id') or name, entry['id']) for name, ep in entry['endpoints'].items())
+        found.update(('endpoint', name if name in PREDEFINED else ep.get('network_id') or name, entry['id'])
+                     for name, ep in entry['endpoints'].items())
     return found
 
 
