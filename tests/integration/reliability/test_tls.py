@@ -70,7 +70,7 @@ def test_tls_connections_and_refusals_expose_no_secret(live_engine, tls_files, t
         assert not by_name[name].get('failed'), (name, by_name[name].get('msg'))
         assert [net['Name'] for net in by_name[name]['networks']] == ['bridge']
         # The private engine's default bridge, so this really went to that daemon over TCP.
-        assert by_name[name]['networks'][0]['Options']['com.docker.network.bridge.name'] == live_engine.bridge
+        assert by_name[name]['networks'][0]['IPAM']['Config'][0]['Subnet'] == live_engine.bridge_subnet
     assert not by_name['prune over TLS'].get('failed'), by_name['prune over TLS'].get('msg')
     assert by_name['attachment over TLS']['changed'] is False, by_name['attachment over TLS'].get('msg')
 
