@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -48,7 +49,7 @@ def unavailable_reason():
     """Why a private engine cannot run here (None when it can)."""
     if os.geteuid() != 0:
         return 'a private dockerd needs root'
-    for tool in ('dockerd', 'containerd', 'ip', 'nsenter'):
+    for tool in ('dockerd', 'containerd', 'ip', 'nsenter', 'ss'):
         if shutil.which(tool) is None:
             return '%s is not installed' % tool
     return None
@@ -233,6 +234,19 @@ class PrivateEngine:
             self._log.close()
             self._log = None
         self._check_host_untouched()
+
+    def freeze(self):
+        """Stop the daemon's process (SIGSTOP): clients' connections queue up in its socket's backlog."""
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.proc.pid, signal.SIGCONT)
+
+    def pending_connections(self):
+        """Connections to the unix socket the daemon has not accepted yet (its listen backlog)."""
+        out = subprocess.run(['nsenter', '--net=/run/netns/' + self.netns, 'ss', '-xlH', 'src', self.socket_path],
+                             capture_output=True, text=True, check=True).stdout.split()
+        return int(out[2]) if len(out) > 2 else 0
 
     def restart(self):
         self.stop()

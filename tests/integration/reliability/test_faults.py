@@ -185,7 +185,7 @@ def race(live_engine):
 
 def _expect_clear_error(name, call, *parts):
     try:
-        call()
+        result = call()
     except LabnetDockerError as exc:
         ok = all(part in exc.msg for part in parts)
         rel_figures.fault(name, ok)
@@ -195,7 +195,7 @@ def _expect_clear_error(name, call, *parts):
         rel_figures.fault(name, False)
         raise AssertionError('%s: %r instead of a clear error' % (name, exc))
     rel_figures.fault(name, False)
-    raise AssertionError('%s: no error at all' % name)
+    raise AssertionError('%s: no error at all: %r' % (name, result))
 
 
 def test_container_removed_between_listing_and_connecting(race):
@@ -264,3 +264,86 @@ def test_prune_races_keep_busy_networks(race):
     assert result['networks'] == [] and result['changed'] is False
     assert client.containers.get(prefix + '-grab').status == 'running'
     assert client.networks.get(prefix + '-taken')
+
+
+class CreatingApi(RacingApi):
+    """RacingApi that can also race the creation of a network."""
+
+    def create_network(self, body):
+        self._before('create_network')
+        return super().create_network(body)
+
+
+def _ensure_network():
+    if not _module_available('network_manager', 'module_utils'):
+        pytest.skip('the network module is not on this branch yet')
+    from ansible_collections.labnet.docker.plugins.module_utils.network_manager import ensure_network
+    return ensure_network
+
+
+@pytest.mark.parametrize('subnet', ['10.210.71.0/24', None], ids=['fixed-subnet', 'daemon-picked-subnet'])
+def test_network_created_by_another_client_meanwhile(race, subnet):
+    ensure_network = _ensure_network()
+    prefix, client, api = race
+    name = prefix + '-same'
+    params = dict(name=name, labels={'who': 'module'})
+    if subnet:
+        params['ipam_config'] = [dict(subnet=subnet)]
+
+    def competitor():
+        # The same desired state, created by another run between this task's listing and its create.
+        ipam = IPAMConfig(pool_configs=[IPAMPool(subnet=subnet)]) if subnet else None
+        client.networks.create(name, driver='bridge', ipam=ipam,
+                               labels={'who': 'module', 'labnet.docker.managed': 'true'})
+
+    racing = CreatingApi(api, create_network=[competitor])
+    fault = 'network of the same name created by another client meanwhile (%s)' % (subnet or 'daemon-picked subnet')
+    try:
+        result = ensure_network(racing, params)
+    except LabnetDockerError as exc:
+        rel_figures.fault(fault, False)
+        raise AssertionError('refused instead of converging: %s' % exc.msg)
+    same = [net for net in client.networks.list() if net.name == name]
+    ok = len(same) == 1 and result['network']['Id'] == same[0].id
+    rel_figures.fault(fault, ok)
+    assert ok, (result, [net.id for net in same])
+
+
+def test_container_connected_by_another_client_meanwhile(race):
+    prefix, client, api = race
+    net = _network(client, prefix + '-net', '10.210.73.0/24')
+    client.containers.run(IMAGE, ['sleep', '3600'], name=prefix + '-c1', detach=True, dns=['127.0.0.1'])
+    params = dict(network=prefix + '-net', container=prefix + '-c1', ipv4_address='10.210.73.10', aliases=['one'])
+
+    def competitor():
+        net.connect(prefix + '-c1', ipv4_address='10.210.73.10', aliases=['one'])
+
+    racing = RacingApi(api, connect=[competitor])
+    fault = 'container connected by another client meanwhile (same settings)'
+    try:
+        result = converge_attachment(racing, params)
+    except LabnetDockerError as exc:
+        rel_figures.fault(fault, False)
+        raise AssertionError('refused instead of converging: %s' % exc.msg)
+    endpoint = client.api.inspect_container(prefix + '-c1')['NetworkSettings']['Networks'][prefix + '-net']
+    ok = endpoint['IPAddress'] == '10.210.73.10' and 'one' in endpoint['Aliases']
+    rel_figures.fault(fault, ok)
+    assert ok, endpoint
+    assert result['containers'][0]['endpoint']['ipv4_address'] == '10.210.73.10'
+
+
+def test_address_taken_by_another_container_meanwhile(race):
+    prefix, client, api = race
+    net = _network(client, prefix + '-net', '10.210.74.0/24')
+    for name in ('c1', 'c2'):
+        client.containers.run(IMAGE, ['sleep', '3600'], name='%s-%s' % (prefix, name), detach=True, dns=['127.0.0.1'])
+    racing = RacingApi(api, connect=[lambda: net.connect(prefix + '-c2', ipv4_address='10.210.74.10')])
+    _expect_clear_error('fixed address taken by another container meanwhile', lambda: converge_attachment(racing, dict(
+        network=prefix + '-net', container=prefix + '-c1', ipv4_address='10.210.74.10')),
+        'ipv4_address 10.210.74.10 is already held by running container %s-c2 on network %s-net' % (prefix, prefix))
+    attached = client.api.inspect_network(prefix + '-net')['Containers']
+    assert [entry['Name'] for entry in attached.values()] == [prefix + '-c2']
+    # The daemon keeps the refused settings in c1's record, without an endpoint; the module must not take that
+    # for a connection (it would report "unchanged" on the next run).
+    stale = client.api.inspect_container(prefix + '-c1')['NetworkSettings']['Networks'].get(prefix + '-net')
+    assert stale is None or stale['EndpointID'] == ''
