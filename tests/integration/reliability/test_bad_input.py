@@ -1,19 +1,25 @@
 """Bad input, across every module: refused with a message naming the value and why, and nothing changed.
 
-The table runs in ONE ansible-playbook run against the private engine: a
-snapshot of the engine's network and container listings (endpoints come with
-the containers) is taken by an in-controller set_fact before the first case
-and after every case, so each case is judged on its own pair of snapshots of
-the whole engine. Each row is a parametrised test item.
+The table runs in two ansible-playbook runs side by side against the private
+engine. A test-only callback (callback_plugins/rel_snapshot.py) reads the
+engine's network and container listings (endpoints come with the containers)
+when the play starts and after every case, in the ansible-playbook process
+before the next task starts, so each case is judged on its own pair of
+listings of the whole engine. Each row is a parametrised test item.
 """
 
+import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import rel_figures
 from docker.types import IPAMConfig, IPAMPool
 from harness import COLLECTIONS, play
-from rel_snapshot import from_task_result, lost, snapshot_task
+from rel_snapshot import from_listings, lost, snapshot
+
+GROUPS = 2  # plays run side by side, to use both cores
+CALLBACKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callback_plugins')
 
 NET_SUBNET = '10.210.64.0/24'
 C1_ADDRESS = '10.210.64.10'
@@ -60,7 +66,11 @@ CASES = [
     ('pool-unknown-key', 'network', dict(name='{p}-n', ipam_config=[dict(subnet='10.210.65.0/24', gw='10.210.65.1')]),
      ['gw']),
     # -- network: names, options, API version, types
-    ('name-forbidden-chars', 'network', dict(name='{p}-bad/name'), ['{p}-bad/name']),
+    ('name-control-chars', 'network', dict(name='{p}-a\tb'), ["name '{p}-a\\tb' contains control characters"]),
+    ('name-surrounding-space', 'network', dict(name=' {p}-n'),
+     ["name ' {p}-n' has leading or trailing whitespace; the daemon would keep it"]),
+    ('name-container-mode', 'network', dict(name='container:{p}-n'),
+     ["name 'container:{p}-n' cannot be used by containers: network_mode container:<name>"]),
     ('name-empty', 'network', dict(name='  '), ['name must not be empty']),
     ('enable-ipv4-api-too-old', 'network', dict(name='{p}-n', enable_ipv4=False),
      ['enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks 1.41']),
@@ -84,6 +94,8 @@ CASES = [
      ['network {p}-nowhere not found']),
     ('attach-missing-container', 'network_attachment', dict(network='{p}-net', container='{p}-ghost'),
      ['container {p}-ghost not found']),
+    ('attach-container-forbidden-chars', 'network_attachment', dict(network='{p}-net', container='{p} web!'),
+     ['container {p} web! not found']),
     ('attach-to-host', 'network_attachment', dict(network='host', container='{p}-c2'),
      ['network host: containers cannot be connected to the host network']),
     ('attach-to-none', 'network_attachment', dict(network='none', container='{p}-c2'),
@@ -220,9 +232,20 @@ def _cleanup(client, prefix):
             network.remove()
 
 
+def _run_group(engine, cases, prefix, out):
+    """Start one ansible-playbook run of ``cases``; the callback appends its listings to ``out``."""
+    tasks = [{'name': case_id, 'labnet.docker.' + module: _fill(args, prefix), 'ignore_errors': True}
+             for case_id, module, args, dummy in cases]
+    env = {'DOCKER_HOST': engine.unix_url, 'ANSIBLE_PIPELINING': 'true', 'ANSIBLE_CALLBACK_PLUGINS': CALLBACKS,
+           'ANSIBLE_CALLBACKS_ENABLED': 'rel_snapshot', 'LNREL_SNAPSHOT_SOCKET': engine.socket_path,
+           'LNREL_SNAPSHOT_OUT': out}
+    return play(tasks, env=env)
+
+
 @pytest.fixture(scope='module')
-def table_run(engine):
-    """Run every case whose module exists, with a snapshot before the first and after each case."""
+def table_run(engine, tmp_path_factory):
+    """Run the cases in GROUPS plays at once; every listing is of the whole engine, so a change made by any
+    case shows up in the window of that case (and possibly of a case running beside it): never missed."""
     if not engine.running:
         engine.start()
     prefix = 'lnrel-bad'
@@ -230,20 +253,31 @@ def table_run(engine):
     _cleanup(client, prefix)
     _setup(client, prefix)
     runnable = [case for case in CASES if _available(case[1])]
-    tasks = [snapshot_task(engine.socket_path)]
-    for case_id, module, args, dummy in runnable:
-        step = {'name': case_id, 'labnet.docker.' + module: _fill(args, prefix), 'ignore_errors': True}
-        tasks.extend([step, snapshot_task(engine.socket_path)])
+    groups = [runnable[index::GROUPS] for index in range(GROUPS)]
+    directory = tmp_path_factory.mktemp('bad-input')
+    outs = [str(directory / ('snapshots-%d.jsonl' % index)) for index in range(GROUPS)]
     try:
-        results = play(tasks, env={'DOCKER_HOST': engine.unix_url, 'ANSIBLE_PIPELINING': 'true'})
+        whole_before = snapshot(client.api)
+        with ThreadPoolExecutor(GROUPS) as pool:
+            runs = list(pool.map(lambda index: _run_group(engine, groups[index], prefix, outs[index]), range(GROUPS)))
+        whole_after = snapshot(client.api)
         outcome = {}
-        for index, case in enumerate(runnable):
-            before, result, after = results[2 * index], results[2 * index + 1], results[2 * index + 2]
-            outcome[case[0]] = (result, from_task_result(before), from_task_result(after))
-        yield prefix, outcome
+        for cases, results, out in zip(groups, runs, outs):
+            with open(out) as handle:
+                lines = [json.loads(line) for line in handle]
+            assert [line['task'] for line in lines] == ['(start)'] + [case[0] for case in cases]
+            snaps = [from_listings(line['networks'], line['containers']) for line in lines]
+            for index, (case, result) in enumerate(zip(cases, results)):
+                outcome[case[0]] = (result, snaps[index], snaps[index + 1])
+        yield prefix, outcome, (whole_before, whole_after)
     finally:
         _cleanup(client, prefix)
         client.close()
+
+
+def test_the_whole_table_changed_nothing(table_run):
+    dummy, dummy2, (before, after) = table_run
+    assert after == before
 
 
 def test_table_has_enough_cases():
@@ -257,7 +291,7 @@ def test_table_has_enough_cases():
 def test_bad_input_is_refused_and_changes_nothing(table_run, case_id, module, args, expected):
     if not _available(module):
         pytest.skip('module %s is not on this branch yet' % module)
-    prefix, outcome = table_run
+    prefix, outcome, dummy = table_run
     result, before, after = outcome[case_id]
     rel_figures.add('cases_tried')
     missing = lost(before, after)

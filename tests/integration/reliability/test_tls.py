@@ -49,7 +49,9 @@ def test_tls_connections_and_refusals_expose_no_secret(live_engine, tls_files, t
 
     tasks = [
         dict(info, name='defaults from module_defaults'),
-        dict({'labnet.docker.network_prune': {}}, name='prune over TLS', check_mode=True),
+        dict({'labnet.docker.network': {'name': 'lnrel-tls-net', 'ipam_config': [{'subnet': '10.210.75.0/24'}]}},
+             name='create a network over TLS'),
+        dict({'labnet.docker.network_prune': {'filters': {'label': 'labnet.docker.managed'}}}, name='prune over TLS'),
         dict({'labnet.docker.network_attachment': {'network': 'bridge', 'container': 'nothing-here',
                                                    'state': 'absent'}}, name='attachment over TLS'),
         dict(override(tls_hostname='localhost'), name='certificate checked for localhost'),
@@ -71,7 +73,9 @@ def test_tls_connections_and_refusals_expose_no_secret(live_engine, tls_files, t
         assert [net['Name'] for net in by_name[name]['networks']] == ['bridge']
         # The private engine's default bridge, so this really went to that daemon over TCP.
         assert by_name[name]['networks'][0]['IPAM']['Config'][0]['Subnet'] == live_engine.bridge_subnet
-    assert not by_name['prune over TLS'].get('failed'), by_name['prune over TLS'].get('msg')
+    assert by_name['create a network over TLS']['changed'], by_name['create a network over TLS'].get('msg')
+    prune = by_name['prune over TLS']
+    assert [net['name'] for net in prune.get('networks', [])] == ['lnrel-tls-net'], prune.get('msg')
     assert by_name['attachment over TLS']['changed'] is False, by_name['attachment over TLS'].get('msg')
 
     prefix = 'cannot reach the Docker daemon at %s: ' % url
