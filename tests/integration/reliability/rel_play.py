@@ -61,7 +61,7 @@ def run_collect(tasks, env=None, extra_args=(), timeout=300, **keywords):
         proc = subprocess.run(command(path, extra_args), env=environ, cwd=tmp, capture_output=True, text=True,
                               timeout=timeout, check=False)
         if not os.path.exists(dump):
-            raise AssertionError('the play did not finish (rc=%s)\n%s\n%s' % (proc.returncode, proc.stdout[-4000:],
-                                                                            proc.stderr[-4000:]))
+            raise AssertionError('the play did not finish (rc=%s)\n%s\n%s'
+                                 % (proc.returncode, proc.stdout[-4000:], proc.stderr[-4000:]))
         with open(dump) as handle:
             return proc, json.load(handle)
