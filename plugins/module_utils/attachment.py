@@ -33,6 +33,24 @@ from ansible_collections.labnet.docker.plugins.module_utils.errors import Labnet
 CARRIED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options')
 NO_ENDPOINT_NETWORKS = ('host', 'none')
 
+# The options of labnet.docker.network_attachment (without the connection options); topology
+# checks its ``attachments`` entries against the same spec.
+ATTACHMENT_ARGS = dict(
+    network=dict(type='str', required=True),
+    container=dict(type='str'),
+    containers=dict(type='list', elements='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    ipv4_address=dict(type='str'),
+    ipv6_address=dict(type='str'),
+    aliases=dict(type='list', elements='str'),
+    links=dict(type='list', elements='str'),
+    driver_options=dict(type='dict'),
+    mac_address=dict(type='str'),
+    gw_priority=dict(type='int'),
+    reconnect=dict(type='bool', default=True),
+    force=dict(type='bool', default=False),
+)
+
 
 @dataclass
 class Attachment:

@@ -1,5 +1,6 @@
 import pytest
 
+from ansible_collections.labnet.docker.plugins.module_utils.attachment import network_problems
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network_spec import (
     actual_from_inspect, compare, create_body, merge_spec, planned_row, spec_from_actual, spec_from_params,
@@ -197,3 +198,12 @@ def test_planned_row_takes_part_in_the_next_overlap_check():
     assert row['Id'] == 'planned:net' and row['Scope'] == 'local'
     assert overlapping_network(second.ipam_config, [row], set(), 'local')[0] == (
         'ipam_config[0].subnet 10.201.1.128/25 overlaps subnet 10.201.1.0/24 of existing network net')
+
+
+def test_planned_row_carries_what_attachment_planning_reads():
+    row = planned_row(spec_from_params(dict(name='ovl', driver='overlay', attachable=True, internal=True,
+                                            labels={'a': 'b'}, ipam_config=[{'subnet': '10.201.2.0/24'}])))
+    assert (row['Scope'], row['Attachable'], row['Internal'], row['Ingress'], row['Containers']) == (
+        'swarm', True, True, False, {})
+    assert row['Labels'] == dict(MANAGED, a='b')
+    assert network_problems(row, 'ovl') == []  # an attachable overlay the topology is about to create
