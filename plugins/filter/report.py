@@ -149,7 +149,7 @@ def lab_report_mermaid(report):
         net_ids = {}
         for n_index, net in enumerate(machine['networks']):
             net_ids[net['name']] = '%s_n%d' % (prefix, n_index)
-            detail = ', '.join(net['subnets']) or net['driver'] or ''
+            detail = ', '.join(net['subnets']) or 'driver %s' % (net['driver'] or '?')
             lines.append('    %s[("%s<br/>%s")]' % (net_ids[net['name']], _mermaid_label(net['name']), _mermaid_label(detail)))
         ctr_ids = {}
         for c_index, ctr in enumerate(machine['containers']):
