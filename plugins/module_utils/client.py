@@ -221,6 +221,23 @@ class DockerApi:
             except NotFound:
                 pass
 
+    def remove_unused_network(self, net_id):
+        """Remove a network expected to be unused: None once removed, otherwise why it was not.
+
+        The reason is 'it no longer exists' when it is already gone, or the
+        daemon's words when it refuses (in use, predefined); any other failure raises.
+        """
+        with self._errors('removing network %s' % net_id):
+            try:
+                self.api.remove_network(net_id)
+            except NotFound:
+                return 'it no longer exists'
+            except APIError as exc:
+                if exc.status_code in (403, 409):
+                    return _cause(exc)
+                raise
+        return None
+
     def connect(self, net_id, container, endpoint_config):
         with self._errors('connecting container %s to network %s' % (container, net_id)):
             response = self.api._post_json(

@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Applying attachment plans through the API, and the single-task flow of network_attachment.
+
+Entry points:
+
+- :func:`apply_plan` runs the steps of an AttachmentPlan (from
+  attachment.plan_attachment) in order, recording each in a ChangeTracker;
+  in check mode it records without calling the daemon.
+- :func:`fetch_state` reads what plan_attachment needs for one task.
+- :func:`attachment_result` builds the module result from a plan and its tracker.
+- :func:`converge_attachment` is the whole of one network_attachment task.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.labnet.docker.plugins.module_utils.attachment import (
+    attachment_from_params, plan_attachment)
+from ansible_collections.labnet.docker.plugins.module_utils.changes import ChangeTracker
+from ansible_collections.labnet.docker.plugins.module_utils.endpoint import endpoint_from_inspect, endpoint_on
+from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.lookup import find_network
+
+# How the daemon words its refusal of a fixed address on a subnet it picked itself.
+NO_USER_SUBNET = 'supported only when connecting to networks with user configured subnets'
+PAST = {'connect': 'connected', 'disconnect': 'disconnected', 'reconnect': 'reconnected'}
+
+
+def apply_plan(api, plan, check_mode=False, tracker=None):
+    """Run ``plan.steps`` in order through ``api``; returns the ChangeTracker.
+
+    A reconnect whose fixed address might sit on a daemon-picked subnet first
+    asks the daemon (a connect the daemon refuses either way, changing nothing)
+    so that it is refused before the old endpoint is removed. If a reconnect's
+    connect still fails, the previous endpoint settings are connected again.
+    A failure part-way raises with ``changed`` and the steps already done.
+    """
+    tracker = tracker or ChangeTracker()
+    done = []
+    for step in plan.steps:
+        tracker.act(step.action, network=plan.network['name'], container=step.container)
+        tracker.differ(step.container, step.before, step.after)
+        if check_mode:
+            continue
+        try:
+            _apply_step(api, plan.network, step)
+        except LabnetDockerError as exc:
+            msg = exc.msg
+            if done:
+                msg += ' (already done: %s)' % ', '.join('%s %s' % (s.action, s.container) for s in done)
+            details = dict(exc.details)
+            details['changed'] = bool(done) or bool(details.get('changed'))
+            details['actions'] = tracker.actions[:len(done)]
+            raise LabnetDockerError(msg, **details)
+        done.append(step)
+    return tracker
+
+
+def _apply_step(api, network, step):
+    net_id, name = network['id'], network['name']
+    if step.verify_subnet:
+        _verify_subnet(api, network, step)
+    if step.action in ('disconnect', 'reconnect'):
+        api.disconnect(net_id, step.container_id, force=step.force)
+    if step.action not in ('connect', 'reconnect'):
+        return
+    try:
+        api.connect(net_id, step.container_id, step.config)
+    except LabnetDockerError as exc:
+        msg = _explain(exc.msg, name, step)
+        if step.action != 'reconnect':
+            raise LabnetDockerError(msg)
+        try:
+            api.connect(net_id, step.container_id, step.previous)
+        except LabnetDockerError as again:
+            raise LabnetDockerError('%s; container %s is now disconnected from network %s: restoring its previous '
+                                    'endpoint failed too: %s' % (msg, step.container, name, again.msg), changed=True)
+        raise LabnetDockerError('%s; container %s was connected again with its previous settings'
+                                % (msg, step.container), changed=True)
+
+
+def _verify_subnet(api, network, step):
+    try:
+        api.connect(network['id'], step.container_id, step.config)
+    except LabnetDockerError as exc:
+        if NO_USER_SUBNET in exc.msg:
+            raise LabnetDockerError(_explain(exc.msg, network['name'], step))
+    # Any other answer ("endpoint already exists", or a silent no-op for a
+    # stopped container) means the daemon accepts the address on this network.
+
+
+def _explain(msg, network_name, step):
+    if NO_USER_SUBNET in msg:
+        fixed = ', '.join('%s %s' % (key, step.after[key]) for key in ('ipv4_address', 'ipv6_address')
+                          if step.after.get(key))
+        return ('%s: network %s has no user-configured subnet for it (the daemon picked its subnet), and a fixed '
+                'address needs one; create the network with a subnet' % (fixed, network_name))
+    return msg
+
+
+def fetch_state(api, attachment):
+    """(network, records, others) for plan_attachment, read from the daemon for one task."""
+    network = find_network(api, attachment.network)
+    records = [api.inspect_container(ref) for ref in attachment.containers]
+    others = []
+    if network is not None and attachment.state == 'present' and attachment.fixed_addresses:
+        others = api.list_containers(filters={'network': [network['Name']]})
+    return network, records, others
+
+
+def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
+    """The module result: one entry per requested container, in the order asked.
+
+    After a real run each changed container is inspected again (through
+    ``api``) so the result shows the addresses the daemon assigned.
+    """
+    steps = dict((step.container_id, step) for step in plan.steps)
+    unchanged = dict((entry['id'], entry) for entry in plan.unchanged if entry['id'])
+    entries = []
+    for ref, record in zip(refs, records):
+        cid = record['Id'] if record else None
+        if cid in steps:
+            step = steps.pop(cid)
+            entry = dict(container=step.container, id=cid, action=PAST[step.action],
+                         differences=[dict(field=key, current=have, desired=want)
+                                      for key, have, want in step.differences])
+            entry['endpoint'] = step.after
+            if api is not None and not check_mode and step.after is not None:
+                fresh = api.inspect_container(cid)
+                endpoint = endpoint_on(fresh, dict(Name=plan.network['name'], Id=plan.network['id'])) if fresh else None
+                entry['endpoint'] = endpoint_from_inspect(endpoint, cid) if endpoint is not None else None
+        elif cid in unchanged:
+            found = unchanged.pop(cid)
+            entry = dict(container=found['container'], id=cid, action='unchanged', differences=[],
+                         endpoint=found['endpoint'])
+        elif cid is None:
+            entry = dict(container=ref, id=None, action='unchanged', differences=[], endpoint=None)
+        else:  # the same container asked for twice
+            continue
+        entries.append(entry)
+    network_name = plan.network['name'] if plan.network else None
+    diff = tracker.diff()
+    return dict(
+        changed=tracker.changed,
+        network=plan.network,
+        containers=entries,
+        actions=tracker.actions,
+        diff=dict(before=dict(network=network_name, containers=diff['before']),
+                  after=dict(network=network_name, containers=diff['after'])),
+    )
+
+
+def converge_attachment(api, params, check_mode=False):
+    """One network_attachment task: read, plan (refusing before any change), apply, report."""
+    attachment = attachment_from_params(params)
+    network, records, others = fetch_state(api, attachment)
+    plan = plan_attachment(attachment, network, records, api.api_version, others)
+    tracker = apply_plan(api, plan, check_mode)
+    return attachment_result(plan, tracker, records, attachment.containers, check_mode, api)

@@ -1,0 +1,244 @@
+"""network_attachment against the real daemon: connect, reconnect, disconnect, and every refusal."""
+
+import ipaddress
+
+from docker.types import IPAMConfig, IPAMPool
+
+from harness import play, task
+
+# This helper's ranges: 10.202.0.0/16 and fd00:202::/32; each test takes its own /24 (and /64).
+
+
+def make_network(client, name, subnet=None, subnet6=None, **kwargs):
+    pools = [IPAMPool(subnet=s) for s in (subnet, subnet6) if s]
+    ipam = IPAMConfig(pool_configs=pools) if pools else None
+    return client.networks.create(name, driver='bridge', ipam=ipam, enable_ipv6=bool(subnet6), **kwargs)
+
+
+def endpoint(client, container, network):
+    record = client.api.inspect_container(container)
+    return record['NetworkSettings']['Networks'].get(network)
+
+
+def aliases(client, container, network):
+    found = set((endpoint(client, container, network) or {}).get('Aliases') or [])
+    return found - {client.api.inspect_container(container)['Id'][:12]}
+
+
+def snapshot(client, prefix):
+    """Everything the refusals could have touched: endpoints of our networks and of our containers."""
+    networks = {}
+    for net in client.networks.list(greedy=True):
+        if net.name.startswith(prefix) or net.name in ('bridge', 'host', 'none'):
+            networks[net.name] = sorted(cid for cid, entry in (net.attrs.get('Containers') or {}).items()
+                                        if entry.get('Name', '').startswith(prefix))
+    containers = {}
+    for ctr in client.containers.list(all=True, filters={'name': prefix}):
+        containers[ctr.name] = {
+            name: (ep.get('EndpointID'), ep.get('IPAddress'), ep.get('IPAMConfig'), sorted(ep.get('Aliases') or []),
+                   ep.get('DriverOpts'))
+            for name, ep in ctr.attrs['NetworkSettings']['Networks'].items()}
+    return networks, containers
+
+
+def exec_ok(container, *cmd):
+    code, output = container.exec_run(list(cmd))
+    return code, output.decode()
+
+
+def test_connect_reconnect_disconnect_running_and_stopped(docker_client, prefix, make_container):
+    net = prefix + '-net'
+    make_network(docker_client, net, '10.202.10.0/24', 'fd00:202:10::/64')
+    web = make_container('web')
+    peer = make_container('peer', network=net)
+    db = make_container('db', start=False)                       # created, never started
+    cache = make_container('cache', command=('true',))           # exited
+    cache.wait()
+    ctr = {'web': prefix + '-web', 'db': prefix + '-db', 'cache': prefix + '-cache'}
+
+    results = play([
+        task('network_attachment', check=True, network=net, container=ctr['web'], ipv4_address='10.202.10.10',
+             ipv6_address='fd00:202:10::10', aliases=['www']),
+        task('network_attachment', network=net, container=ctr['web'], ipv4_address='10.202.10.10',
+             ipv6_address='fd00:202:10::10', aliases=['www']),
+        task('network_attachment', network=net, container=ctr['web'], ipv4_address='10.202.10.10',
+             ipv6_address='fd00:202:10::10', aliases=['www']),
+        task('network_attachment', network=net, containers=[ctr['db'], ctr['cache']], aliases=['store']),
+        task('network_attachment', network=net, containers=[ctr['db'], ctr['cache']], aliases=['store']),
+        # a new address; aliases not mentioned, so they are kept
+        task('network_attachment', network=net, container=ctr['web'], ipv4_address='10.202.10.11'),
+        task('network_attachment', network=net, container=ctr['web'], ipv4_address='10.202.10.11'),
+        task('network_attachment', network=net, container=ctr['web'], aliases=['www', 'web2']),
+        task('network_attachment', network=net, container=ctr['web'], aliases=['web2', 'www']),
+        task('network_attachment', network=net, containers=[ctr['db'], ctr['cache']], aliases=['kv'],
+             reconnect=False),
+    ], diff=True)
+    check, first, again, stopped, stopped_again, readdress, readdress_again, realias, realias_again, strict = results
+
+    assert check['changed'] and not check.get('failed')
+    assert check['actions'] == [{'action': 'connect', 'network': net, 'container': ctr['web']}]
+    assert check['diff']['before'] == {'network': net, 'containers': {ctr['web']: None}}
+    assert check['diff']['after']['containers'][ctr['web']]['ipv4_address'] == '10.202.10.10'
+    assert check['containers'][0]['action'] == 'connected'
+
+    assert first['changed'] and first['containers'][0]['action'] == 'connected'
+    assert first['containers'][0]['endpoint']['assigned_ipv4_address'] == '10.202.10.10'
+    assert first['containers'][0]['endpoint']['assigned_ipv6_address'] == 'fd00:202:10::10'
+    assert not again['changed'] and again['containers'][0]['action'] == 'unchanged'
+    assert again['diff']['before']['containers'] == {}
+
+    assert stopped['changed']
+    assert [c['action'] for c in stopped['containers']] == ['connected', 'connected']
+    assert not stopped_again['changed'], stopped_again
+    assert aliases(docker_client, ctr['db'], net) == {'store'}
+    assert docker_client.api.inspect_container(ctr['cache'])['State']['Status'] == 'exited'
+
+    assert readdress['changed'] and readdress['containers'][0]['action'] == 'reconnected'
+    assert readdress['containers'][0]['differences'] == [
+        {'field': 'ipv4_address', 'current': '10.202.10.10', 'desired': '10.202.10.11'}]
+    assert readdress['diff']['before']['containers'][ctr['web']]['ipv4_address'] == '10.202.10.10'
+    assert readdress['diff']['after']['containers'][ctr['web']]['ipv4_address'] == '10.202.10.11'
+    assert not readdress_again['changed']
+    after = readdress['containers'][0]['endpoint']
+    assert after['assigned_ipv4_address'] == '10.202.10.11'
+    assert after['ipv6_address'] == 'fd00:202:10::10'             # kept through the reconnect
+    assert after['aliases'] == ['www']
+
+    assert realias['changed'] and realias['containers'][0]['differences'] == [
+        {'field': 'aliases', 'current': ['www'], 'desired': ['web2', 'www']}]
+    assert not realias_again['changed']
+    ep = endpoint(docker_client, ctr['web'], net)
+    assert (ep['IPAddress'], ep['GlobalIPv6Address']) == ('10.202.10.11', 'fd00:202:10::10')
+    assert aliases(docker_client, ctr['web'], net) == {'www', 'web2'}
+
+    assert strict['failed'] and not strict['changed']
+    assert strict['msg'] == (
+        'container %s is connected to network %s with other settings and reconnect is false: aliases [store] -> [kv]; '
+        'container %s is connected to network %s with other settings and reconnect is false: aliases [store] -> [kv]'
+        % (ctr['db'], net, ctr['cache'], net))
+    assert aliases(docker_client, ctr['db'], net) == {'store'}
+
+    # Real packets: the new address is on web's interface, and peer reaches it by the new alias.
+    assert '10.202.10.11/24' in exec_ok(web, 'ip', '-o', '-4', 'addr')[1]
+    code, output = exec_ok(peer, 'ping', '-4', '-c', '1', '-W', '2', 'web2')
+    assert code == 0 and '10.202.10.11' in output, output
+    # The created container gets what it was attached with when it starts.
+    db.start()
+    code, output = exec_ok(peer, 'ping', '-4', '-c', '1', '-W', '2', 'store')
+    assert code == 0, output
+
+    results = play([
+        task('network_attachment', check=True, network=net, containers=[ctr['web'], ctr['db']], state='absent'),
+        task('network_attachment', network=net, containers=[ctr['web'], ctr['db'], ctr['cache']], state='absent',
+             force=True),
+        task('network_attachment', network=net, containers=[ctr['web'], ctr['db'], ctr['cache']], state='absent'),
+        task('network_attachment', network=prefix + '-gone', container=ctr['web'], state='absent'),
+    ], diff=True)
+    check, gone, gone_again, no_network = results
+    assert check['changed'] and [a['action'] for a in check['actions']] == ['disconnect', 'disconnect']
+    assert check['diff']['after']['containers'] == {ctr['web']: None, ctr['db']: None}
+    assert gone['changed'] and [c['action'] for c in gone['containers']] == ['disconnected'] * 3
+    assert not gone_again['changed'] and [c['action'] for c in gone_again['containers']] == ['unchanged'] * 3
+    assert not no_network['changed'] and not no_network.get('failed') and no_network['network'] is None
+    for name in ctr.values():
+        assert endpoint(docker_client, name, net) is None
+
+
+def test_refusals_change_nothing(docker_client, prefix, make_container):
+    net = prefix + '-net'
+    auto = prefix + '-auto'
+    make_network(docker_client, net, '10.202.20.0/24')
+    make_network(docker_client, auto)                # the daemon picks the subnet
+    auto_subnet = docker_client.networks.get(auto).attrs['IPAM']['Config'][0]['Subnet']
+    auto_address = str(ipaddress.ip_network(auto_subnet).network_address + 77)
+    holder = make_container('holder', network=net)
+    docker_client.networks.get(net).disconnect(holder)
+    docker_client.networks.get(net).connect(holder, ipv4_address='10.202.20.5')
+    sleeper = make_container('sleeper', start=False)
+    docker_client.networks.get(net).connect(sleeper, ipv4_address='10.202.20.6')   # configured, not allocated
+    web = make_container('web')
+    make_container('hostnet', start=False, network_mode='host')
+    make_container('sidecar', start=False, network_mode='container:' + web.id, dns=None)
+    make_container('onauto', network=auto)
+    name = {key: '%s-%s' % (prefix, key) for key in ('holder', 'sleeper', 'web', 'hostnet', 'sidecar', 'onauto')}
+    before = snapshot(docker_client, prefix)
+
+    cases = [
+        (dict(network='host', container=name['web']), 'network host: containers cannot be connected to the host '
+         'network; a container gets host or no networking only through its network_mode when it is created'),
+        (dict(network='none', container=name['web']), 'network none: containers cannot be connected to the none '
+         'network'),
+        (dict(network=net, container=name['hostnet']), 'container %s uses host networking (network_mode host) and '
+         'cannot be connected to network %s' % (name['hostnet'], net)),
+        (dict(network=net, container=name['sidecar']), 'container %s shares the network namespace of container %s '
+         '(network_mode container:%s) and cannot be connected to network %s'
+         % (name['sidecar'], web.id[:12], web.id, net)),
+        (dict(network=net, container=name['web'], ipv4_address='10.202.21.9'),
+         'ipv4_address 10.202.21.9 is outside the pools of network %s (10.202.20.0/24)' % net),
+        (dict(network=net, container=name['web'], ipv6_address='fd00:202:20::9'),
+         'ipv6_address fd00:202:20::9: network %s does not have IPv6 enabled' % net),
+        (dict(network=auto, container=name['web'], ipv4_address=auto_address),
+         'ipv4_address %s: network %s has no user-configured subnet for it (the daemon picked its subnet), and a '
+         'fixed address needs one; create the network with a subnet' % (auto_address, auto)),
+        # already connected: refused before the old endpoint is removed
+        (dict(network=auto, container=name['onauto'], ipv4_address=auto_address),
+         'ipv4_address %s: network %s has no user-configured subnet for it' % (auto_address, auto)),
+        (dict(network=prefix + '-missing', container=name['web']), 'network %s-missing not found' % prefix),
+        (dict(network=net, container=prefix + '-missing'), 'container %s-missing not found' % prefix),
+        (dict(network=net, container=name['web'], ipv4_address='10.202.20.5'),
+         'ipv4_address 10.202.20.5 is already held by running container %s on network %s' % (name['holder'], net)),
+        (dict(network=net, container=name['web'], ipv4_address='10.202.20.6'),
+         'ipv4_address 10.202.20.6 is already held by container %s (created) on network %s' % (name['sleeper'], net)),
+        (dict(network=net, container=name['web'], ipv4_address='10.202.20.1'),
+         "ipv4_address 10.202.20.1 is already held by the network's gateway on network %s" % net),
+        (dict(network=net, container=name['web'], mac_address='02:42:0a:ca:14:09'),
+         'mac_address needs Docker Engine API 1.44 or newer on connect; this daemon speaks 1.41'),
+        (dict(network=net, container=name['web'], gw_priority=10),
+         'gw_priority needs Docker Engine API 1.48 or newer on connect; this daemon speaks 1.41'),
+        (dict(network='bridge', container=name['sleeper'], aliases=['x']),
+         'aliases x: network-scoped aliases work only on user-defined networks, not on the default bridge'),
+        # one bad container in the list: the good one is not connected either
+        (dict(network=net, containers=[name['web'], prefix + '-missing']), 'container %s-missing not found' % prefix),
+        (dict(network=net, containers=[name['web'], name['onauto']], ipv4_address='10.202.20.9'),
+         'ipv4_address 10.202.20.9: a fixed address can be given to one container only, not to 2'),
+    ]
+    checked = [cases[2], cases[10], cases[13]]  # refused in check mode alike
+    results = play([task('network_attachment', **args) for args, dummy in cases]
+                   + [task('network_attachment', check=True, **args) for args, dummy in checked])
+    for (args, message), result in zip(cases + checked, results):
+        assert result.get('failed'), (args, result)
+        assert result['msg'].startswith(message), (args, result['msg'])
+        assert not result['changed']
+        assert 'Traceback' not in str(result)
+    assert snapshot(docker_client, prefix) == before
+
+
+def test_links_driver_options_and_a_refused_reconnect_that_is_rolled_back(docker_client, prefix, make_container):
+    net = prefix + '-net'
+    make_network(docker_client, net, '10.202.30.0/24')
+    web_ctr = make_container('web', network=net)
+    make_container('db', network=net)
+    web, db = prefix + '-web', prefix + '-db'
+    settings = dict(network=net, container=web, aliases=['www'], ipv4_address='10.202.30.10', links=[db + ':sql'],
+                    driver_options={'com.example.tier': 'web'})
+    results = play([
+        task('network_attachment', **settings),
+        task('network_attachment', **settings),
+        # the bridge driver rejects this endpoint option only when the endpoint is created, after the disconnect
+        task('network_attachment', network=net, container=web, aliases=['www2'],
+             driver_options={'com.docker.network.endpoint.macaddress': 'zz'}),
+        task('network_attachment', **settings),
+    ])
+    attach, attach_again, broken, again = results
+    assert attach['changed'] and attach['containers'][0]['action'] == 'reconnected'
+    assert not attach_again['changed'], attach_again
+    assert broken['failed'] and broken['changed']
+    assert 'invalid endpoint configuration' in broken['msg']
+    assert broken['msg'].endswith('container %s was connected again with its previous settings' % web)
+    assert not again['changed'], again
+    ep = endpoint(docker_client, web, net)
+    assert ep['IPAddress'] == '10.202.30.10'
+    assert ep['DriverOpts'] == {'com.example.tier': 'web'}
+    assert aliases(docker_client, web, net) == {'www'}
+    code, output = exec_ok(web_ctr, 'ping', '-4', '-c', '1', '-W', '2', 'sql')   # the link alias resolves
+    assert code == 0, output
