@@ -186,8 +186,8 @@ def lab_report_markdown(report):
         for net in machine['networks']:
             members = ', '.join('%s (%s)' % (m['name'], m['ipv4_address']) if m['ipv4_address'] else m['name']
                                 for m in net['containers'])
-            out.append('| %s | %s | %s | %s | %s |' % (_md(machine['host']), _md(net['name']), _md(net['driver']),
-                                                      _md(', '.join(net['subnets'])), _md(members)))
+            cells = (machine['host'], net['name'], net['driver'], ', '.join(net['subnets']), members)
+            out.append('| %s |' % ' | '.join(_md(cell) for cell in cells))
         for ctr in machine['containers']:
             if ctr['shares_namespace_of']:
                 out.append('| %s | %s | container | - | %s |' % (_md(machine['host']), _md(ctr['network_mode']), _md(ctr['name'])))

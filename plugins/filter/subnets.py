@@ -96,7 +96,7 @@ def subnet_contains(subnet, address):
         return False
     net = _network(subnet, 'subnet', strict=False)
     try:
-        ip = ipaddress.ip_address(str(address).split('/')[0].strip())
+        ip = ipaddress.ip_address(str(address).split('/', maxsplit=1)[0].strip())
     except ValueError:
         return False
     return ip.version == net.version and ip in net

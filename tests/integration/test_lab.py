@@ -179,7 +179,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
         rc, result, stderr = run_playbook('lab', tmp_path, extra)
     finally:
         taken.close()
-        rc_down, down, _ = run_playbook('teardown', tmp_path, extra)
+        rc_down, down, _stderr = run_playbook('teardown', tmp_path, extra)
     assert rc != 0
     failed = failures(result)
     assert [name for name, _msg in failed] == ['Fail naming every failing check'], failed

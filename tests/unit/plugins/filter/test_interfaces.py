@@ -8,9 +8,12 @@ BUSYBOX = '''1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\  
 202: eth0    inet6 fe80::42:acff:fe11:4/64 scope link \\       valid_lft forever preferred_lft forever
 '''
 
-IPROUTE2 = '''5: docker0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default \\    link/ether 02:42:f0:7b:a2:97 brd ff:ff:ff:ff:ff:ff
-9: veth1a2b3c4@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 state UP \\    link/ether 6e:11:22:33:44:55 brd ff:ff:ff:ff:ff:ff link-netnsid 0
-'''
+IPROUTE2 = '\n'.join([
+    '5: docker0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default '
+    '\\    link/ether 02:42:f0:7b:a2:97 brd ff:ff:ff:ff:ff:ff',
+    '9: veth1a2b3c4@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 state UP '
+    '\\    link/ether 6e:11:22:33:44:55 brd ff:ff:ff:ff:ff:ff link-netnsid 0',
+])
 
 
 def test_busybox_output():
