@@ -263,12 +263,23 @@ class DockerApi:
         with self._errors('listing containers'):
             return self.api.containers(all=True, filters=filters) or []
 
-    def exec_run(self, container, cmd, timeout=None):
-        """Run ``cmd`` in a running container; returns (exit_code, output text)."""
-        with self._errors('running %s in container %s' % (cmd[0], container)):
-            exec_id = self.api.exec_create(container, cmd, stdout=True, stderr=True)['Id']
-            output = self.api.exec_start(exec_id)
-            code = self.api.exec_inspect(exec_id).get('ExitCode')
+    def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
+        """Run ``cmd`` in a running container; returns (exit_code, output text).
+
+        ``timeout`` (seconds) lets a command that bounds itself run longer than the
+        client's own read timeout; ``user`` and ``environment`` are as for docker exec.
+        """
+        previous = self.api.timeout
+        if timeout is not None and timeout > previous:
+            self.api.timeout = timeout
+        try:
+            with self._errors('running %s in container %s' % (cmd[0], container)):
+                exec_id = self.api.exec_create(container, cmd, stdout=True, stderr=True, user=user or '',
+                                               environment=environment)['Id']
+                output = self.api.exec_start(exec_id)
+                code = self.api.exec_inspect(exec_id).get('ExitCode')
+        finally:
+            self.api.timeout = previous
         if isinstance(output, bytes):
             output = output.decode('utf-8', 'replace')
         return code, output

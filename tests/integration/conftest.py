@@ -53,14 +53,17 @@ def prefix(docker_client):
 
 @pytest.fixture
 def make_container(docker_client, prefix):
-    """Start a busybox container named ``<prefix>-<suffix>`` that sleeps (or runs ``command``)."""
+    """Start a busybox container named ``<prefix>-<suffix>`` that sleeps (or runs ``command``).
 
-    def factory(suffix, command=('sleep', '3600'), start=True, **kwargs):
+    ``image`` swaps in another local image (for example one a test built).
+    """
+
+    def factory(suffix, command=('sleep', '3600'), start=True, image=IMAGE, **kwargs):
         kwargs.setdefault('dns', ['127.0.0.1'])  # no lookups leave this machine
         labels = dict(kwargs.pop('labels', {}) or {})
         labels[RUN_LABEL] = RUN_ID
         create = docker_client.containers.run if start else docker_client.containers.create
         extra = {'detach': True} if start else {}
-        return create(IMAGE, list(command), name='%s-%s' % (prefix, suffix), labels=labels, **extra, **kwargs)
+        return create(image, list(command), name='%s-%s' % (prefix, suffix), labels=labels, **extra, **kwargs)
 
     return factory
