@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.lookup import container_endpoints, pick_network
+from ansible_collections.labnet.docker.plugins.module_utils.lookup import (
+    PREDEFINED_NETWORKS, container_endpoints, pick_network)
 
 LIST_FILTER_KEYS = ('dangling', 'driver', 'id', 'label', 'name', 'scope', 'type')
 
@@ -37,9 +38,26 @@ def normalize_list_filters(filters):
     return result
 
 
+def is_dangling(network):
+    """Docker's meaning of ``dangling``: a user-defined network without attached containers.
+
+    Docker 20.10 answers the ``dangling`` filter with every user-defined network,
+    in use or not, so the filter is applied here, to the inspect result.
+    """
+    return network.get('Name') not in PREDEFINED_NETWORKS and not network.get('Containers')
+
+
+def _dangling_wanted(api_filters):
+    values = set(text.lower() in ('true', '1') for text in api_filters.pop('dangling', []))
+    if len(values) > 1:
+        raise LabnetDockerError('filter dangling: give one value, not both true and false')
+    return values.pop() if values else None
+
+
 def gather_networks(api, names, filters, verbose):
     """Result of network_info: the inspected networks, and ``exists`` for one name."""
     api_filters = normalize_list_filters(filters)
+    dangling = _dangling_wanted(api_filters)
     listed = api.list_networks(filters=api_filters or None)
     if names:
         everything = api.list_networks() if api_filters else listed
@@ -56,6 +74,8 @@ def gather_networks(api, names, filters, verbose):
     for row in selected:
         network = api.inspect_network(row['Id'])
         if network is None:  # removed between listing and inspecting
+            continue
+        if dangling is not None and is_dangling(network) != dangling:
             continue
         if verbose:
             network['endpoints'] = container_endpoints(api, network)

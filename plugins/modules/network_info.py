@@ -37,6 +37,8 @@ options:
     description:
       - Filters as in C(docker network ls --filter). Keys are V(driver), V(id), V(label), V(name), V(scope),
         V(type) (V(custom) or V(builtin)) and V(dangling) (a boolean). Values are a string or a list of strings.
+      - V(dangling=true) selects user-defined networks without attached containers, V(dangling=false) the others.
+        The module applies it itself, because Docker 20.10 counts every user-defined network as dangling.
       - Without O(names) and O(filters) every network is returned.
     type: dict
   verbose:
@@ -64,8 +66,8 @@ EXAMPLES = r'''
   labnet.docker.network_info:
     filters:
       label:
-        - labnet.managed=true
-        - labnet.lab=classroom
+        - labnet.docker.managed=true
+        - labnet.docker.lab=classroom
 '''
 
 RETURN = r'''
@@ -95,7 +97,7 @@ networks:
             Gateway: 172.18.0.1
       Options: {}
       Labels:
-        labnet.managed: 'true'
+        labnet.docker.managed: 'true'
       Containers:
         0a1b2c3d4e5f:
           Name: c3

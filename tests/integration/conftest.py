@@ -35,7 +35,9 @@ def _cleanup(client, prefix):
     for container in client.containers.list(all=True, filters={'name': prefix}):
         if container.name.startswith(prefix):
             container.remove(force=True)
-    for network in client.networks.list(filters={'name': prefix}):
+    # Config-only networks last: the daemon refuses to remove one while a network uses it (config_from).
+    networks = sorted(client.networks.list(filters={'name': prefix}), key=lambda net: bool(net.attrs.get('ConfigOnly')))
+    for network in networks:
         if network.name.startswith(prefix):
             network.reload()
             for cid in (network.attrs.get('Containers') or {}):

@@ -1,0 +1,56 @@
+"""labnet.docker.network_info against the real daemon: lookup order, filters, verbose endpoints."""
+
+from harness import play, task
+from network_helpers import on_network
+
+
+def names_of(result):
+    return [net['Name'] for net in result['networks']]
+
+
+def test_lookup_order_filters_and_endpoints(prefix, docker_client, make_container):
+    alpha = docker_client.networks.create(prefix + '-alpha', enable_ipv6=True, labels={'labnet.test.role': 'alpha'},
+                                          ipam={'Config': [{'Subnet': '10.201.50.0/24'},
+                                                           {'Subnet': 'fd00:201:50::/64'}]})
+    beta = docker_client.networks.create(prefix + '-beta', internal=True)
+    web = on_network(make_container, docker_client, 'web', alpha.name, ipv4_address='10.201.50.10',
+                     ipv6_address='fd00:201:50::10', aliases=['www'])
+    # A network whose name is a prefix of beta's ID: an exact name wins over an ID prefix.
+    hexname = beta.id[:12]
+    docker_client.networks.create(hexname)
+    try:
+        results = play([
+            task('network_info', names=[alpha.name], verbose=True),
+            task('network_info', names=[hexname]),
+            task('network_info', names=[beta.id]),
+            task('network_info', names=[beta.id[:13]]),
+            task('network_info', names=[prefix + '-alph']),
+            task('network_info', filters={'label': 'labnet.test.role=alpha'}),
+            task('network_info', filters={'name': prefix, 'type': 'custom', 'driver': 'bridge'}),
+            task('network_info', filters={'name': prefix, 'dangling': True}),
+            task('network_info', filters={'name': prefix, 'dangling': 'false'}),
+            task('network_info', filters={'type': 'builtin'}),
+            task('network_info', names=[alpha.name, beta.name], filters={'label': 'labnet.test.role'}),
+            task('network_info', filters={'colour': 'red'}),
+        ])
+    finally:
+        docker_client.networks.get(hexname).remove()
+    verbose, by_name, by_id, by_prefix, name_prefix, by_label, custom, dangling, in_use, builtin, both, bad = results
+    assert verbose['exists'] is True
+    assert verbose['networks'][0]['endpoints'] == [{
+        'container': web.name, 'id': web.id, 'ipv4_address': '10.201.50.10', 'ipv6_address': 'fd00:201:50::10',
+        'mac_address': verbose['networks'][0]['Containers'][web.id]['MacAddress'], 'aliases': sorted(['www', web.id[:12]])}]
+    assert verbose['networks'][0]['endpoints'][0]['mac_address'].startswith('02:42:')
+    assert names_of(by_name) == [hexname]
+    assert names_of(by_id) == [beta.name] and names_of(by_prefix) == [beta.name]
+    assert name_prefix['exists'] is False and name_prefix['networks'] == [] and not name_prefix.get('failed')
+    assert names_of(by_label) == [alpha.name]
+    assert names_of(custom) == [alpha.name, beta.name]
+    assert names_of(dangling) == [beta.name]  # alpha has a container (Docker 20.10 alone would list it too)
+    assert names_of(in_use) == [alpha.name]
+    assert names_of(builtin) == ['bridge', 'host', 'none']
+    assert names_of(both) == [alpha.name] and 'exists' not in both
+    assert bad['failed'] is True
+    assert bad['msg'] == "unknown network filter 'colour': use one of dangling, driver, id, label, name, scope, type"
+    for result in results[:-1]:
+        assert result['changed'] is False
