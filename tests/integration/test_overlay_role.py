@@ -104,8 +104,8 @@ def test_swarm_of_lab_machines_builds_checks_and_tears_down(docker_client, prefi
 
 def test_refuses_the_local_engine_as_a_swarm_node(docker_client, prefix):
     swarm_before = docker_client.info()['Swarm']['LocalNodeState']
-    code, plays, unused_stderr = run_plays([role_play('refused', overlay_lab=prefix,
-                                          overlay_nodes=['localhost', 'localhost', 'localhost'])])
+    play = role_play('refused', overlay_lab=prefix, overlay_nodes=['localhost', 'localhost', 'localhost'])
+    code, plays, unused_stderr = run_plays([play])
     assert code != 0
     failed = [t for t in plays[0] if t.get('failed')]
     assert len(failed) == 1
