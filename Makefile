@@ -35,5 +35,14 @@ integration: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
+## The main job: build every lab scenario on the lab_machines group (inventory/hosts.yml), check it, report it.
+lab: setup
+	$(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/lab.yml $(LAB_ARGS)
+
+## Remove everything the lab created (found by its label), nothing else. LAB_ARGS passes options to both, e.g.
+## LAB_ARGS="-e labnet_lab=mine".
+lab-down: setup
+	$(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/teardown.yml $(LAB_ARGS)
+
 clean:
 	rm -rf build tests/output

@@ -164,6 +164,19 @@ def container_problems(ref, record, network_name):
     return []
 
 
+def live_endpoint(record, network):
+    """The container's endpoint on ``network``, or None when it is not connected.
+
+    After a refused connect (say, "Address already in use") the daemon leaves the
+    asked-for settings in a running container's record, without an endpoint; that
+    is not a connection, so such an entry counts as none.
+    """
+    endpoint = endpoint_on(record, network)
+    if endpoint is not None and (record.get('State') or {}).get('Running') is True and not endpoint.get('EndpointID'):
+        return None
+    return endpoint
+
+
 def configured_view(settings, extra=()):
     """The configured endpoint fields, for diffs and results."""
     view = dict(
@@ -196,7 +209,7 @@ def _plan_absent(attachment, network, records):
         if cid and cid in seen:
             continue
         seen.add(cid)
-        endpoint = endpoint_on(record, network) if record and network else None
+        endpoint = live_endpoint(record, network) if record and network else None
         if endpoint is None:
             plan.unchanged.append(dict(container=container_name(record) if record else ref, id=cid,
                                        connected=False, endpoint=None))
@@ -249,7 +262,7 @@ def plan_attachment(attachment, network, records, api_version, others=()):
         cid, name = record['Id'], container_name(record)
         seen.add(cid)
         desired = _own_desired(settings, cid)
-        endpoint = endpoint_on(record, network)
+        endpoint = live_endpoint(record, network)
         actual = endpoint_from_inspect(endpoint, cid) if endpoint is not None else None
         differences = []
         if actual is not None:

@@ -119,11 +119,25 @@ def _text(value):
     return text or None
 
 
+def name_problem(name):
+    """Why the daemon would accept ``name`` but it would not work as meant (None when it is fine)."""
+    if name != name.strip():
+        return 'has leading or trailing whitespace; the daemon would keep it, making a network other than %r' % name.strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        return 'contains control characters'
+    if name == 'container' or name.startswith('container:'):
+        return 'cannot be used by containers: network_mode container:<name> means sharing a container\'s namespace'
+    return None
+
+
 def spec_from_params(params):
     """Module parameters -> :class:`NetworkSpec`; raises on the first bad value (no I/O)."""
     name = _text(params.get('name'))
     if not name:
         raise LabnetDockerError('name must not be empty')
+    problem = name_problem(str(params['name']))
+    if problem:
+        raise LabnetDockerError('name %r %s' % (params['name'], problem))
     labels = _options(params.get('labels'), 'labels')
     lab = _text(params.get('lab'))
     if lab:

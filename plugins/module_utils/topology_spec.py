@@ -106,6 +106,29 @@ def topology_from_params(params):
     return topology
 
 
+def _overlaps(networks):
+    """Pools of different entries that overlap, each named once against the pool that encloses it.
+
+    Overlapping CIDR blocks are nested, so one pass over the pools sorted by address, with the
+    blocks still open on a stack, finds them all (pairwise checks would be quadratic in N).
+    """
+    pools = sorted(((ipaddress.ip_network(pool['subnet']), entry, number)
+                    for entry in networks for number, pool in enumerate(entry.spec.ipam_config or [])),
+                   key=lambda item: (item[0].version, int(item[0].network_address), item[0].prefixlen))
+    found = []
+    enclosing = []
+    for pool in pools:
+        while enclosing and not (enclosing[-1][0].version == pool[0].version and pool[0].subnet_of(enclosing[-1][0])):
+            enclosing.pop()
+        if enclosing:
+            first, second = sorted([enclosing[-1], pool], key=lambda item: (item[1].index, item[2]))
+            found.append(((second[1].index, second[2]), 'networks[%d] (%s) ipam_config[%d].subnet %s overlaps subnet %s '
+                          'of networks[%d] (%s)' % (second[1].index, second[1].spec.name, second[2], second[0],
+                                                    first[0], first[1].index, first[1].spec.name)))
+        enclosing.append(pool)
+    return [text for dummy, text in sorted(found)]
+
+
 def list_problems(topology):
     """What is wrong with the lists as a whole: repeated names, overlapping pools, one address twice."""
     problems = []
@@ -115,15 +138,7 @@ def list_problems(topology):
         if name in seen:
             problems.append('networks[%d] and networks[%d] both name network %s' % (seen[name], entry.index, name))
         seen.setdefault(name, entry.index)
-    pools = []
-    for entry in topology.networks:
-        for number, pool in enumerate(entry.spec.ipam_config or []):
-            subnet = ipaddress.ip_network(pool['subnet'])
-            for other_index, other_name, other in pools:
-                if other.version == subnet.version and other.overlaps(subnet) and other_name != entry.spec.name:
-                    problems.append('networks[%d] (%s) ipam_config[%d].subnet %s overlaps subnet %s of networks[%d] (%s)'
-                                    % (entry.index, entry.spec.name, number, subnet, other, other_index, other_name))
-            pools.append((entry.index, entry.spec.name, subnet))
+    problems.extend(_overlaps(topology.networks))
     claimed = {}
     fixed = {}
     for entry in topology.attachments:

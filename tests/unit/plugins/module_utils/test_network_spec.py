@@ -79,6 +79,13 @@ def test_differences(params, expected):
 
 @pytest.mark.parametrize('params, message', [
     ({'name': ' '}, 'name must not be empty'),
+    ({'name': ' net'}, "name ' net' has leading or trailing whitespace; the daemon would keep it, making a network "
+                       "other than 'net'"),
+    ({'name': 'a\tb'}, "name 'a\\tb' contains control characters"),
+    ({'name': 'container:web'}, "name 'container:web' cannot be used by containers: network_mode container:<name> "
+                                "means sharing a container's namespace"),
+    ({'name': 'container'}, "name 'container' cannot be used by containers: network_mode container:<name> means "
+                            "sharing a container's namespace"),
     ({'labels': ['a']}, "labels must be a dict, got ['a']"),
     ({'labels': {'labnet.docker.lab': 'a'}, 'lab': 'b'}, 'labels sets labnet.docker.lab=a but lab is b; give one of them'),
     ({'labels_mode': 'all'}, "labels_mode 'all' is not one of subset, exact"),

@@ -52,6 +52,8 @@ def test_state_applies_to_every_attachment():
      'networks[0] and networks[1] both name network a'),
     (dict(networks=[net('a', '10.201.0.0/16'), net('b', '10.201.5.0/24')]),
      'networks[1] (b) ipam_config[0].subnet 10.201.5.0/24 overlaps subnet 10.201.0.0/16 of networks[0] (a)'),
+    (dict(networks=[net('a', '10.201.5.0/24'), net('b', '10.202.0.0/24'), net('c', '10.201.0.0/16')]),
+     'networks[2] (c) ipam_config[0].subnet 10.201.0.0/16 overlaps subnet 10.201.5.0/24 of networks[0] (a)'),
     (dict(attachments=[dict(network='a')]),
      'attachments[0] (a): give container or containers: the containers to attach to network a'),
     (dict(attachments=[dict(network='a', container='c1', state='absent')]),
@@ -76,6 +78,17 @@ def test_every_problem_is_reported_at_once():
     problems = caught.value.details['problems']
     assert [problem.split(':')[0] for problem in problems] == ['networks[0] (a)', 'networks[1] (b)', 'attachments[0] (a)']
     assert caught.value.msg.endswith('; nothing was changed')
+
+
+def test_each_overlapping_pool_is_named_once():
+    with pytest.raises(LabnetDockerError) as caught:
+        topology_from_params(dict(networks=[net('a', '10.201.0.0/16'), net('b', '10.201.1.0/24'), net('c', '10.202.0.0/24'),
+                                            net('d', '10.201.1.128/25'), net('e', '10.201.2.0/24')]))
+    assert caught.value.details['problems'] == [
+        'networks[1] (b) ipam_config[0].subnet 10.201.1.0/24 overlaps subnet 10.201.0.0/16 of networks[0] (a)',
+        'networks[3] (d) ipam_config[0].subnet 10.201.1.128/25 overlaps subnet 10.201.1.0/24 of networks[1] (b)',
+        'networks[4] (e) ipam_config[0].subnet 10.201.2.0/24 overlaps subnet 10.201.0.0/16 of networks[0] (a)',
+    ]
 
 
 def test_same_pools_on_different_ip_versions_do_not_clash():
