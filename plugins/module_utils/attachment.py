@@ -168,11 +168,13 @@ def live_endpoint(record, network):
     """The container's endpoint on ``network``, or None when it is not connected.
 
     After a refused connect (say, "Address already in use") the daemon leaves the
-    asked-for settings in a running container's record, without an endpoint; that
-    is not a connection, so such an entry counts as none.
+    asked-for settings in a running container's record, with no endpoint or network
+    ID; that is not a connection, so such an entry counts as none.
     """
     endpoint = endpoint_on(record, network)
-    if endpoint is not None and (record.get('State') or {}).get('Running') is True and not endpoint.get('EndpointID'):
+    state = record.get('State')  # a dict in an inspect record, a word in a listing row
+    running = state == 'running' if isinstance(state, str) else (state or {}).get('Running') is True
+    if endpoint is not None and running and not endpoint.get('EndpointID') and not endpoint.get('NetworkID'):
         return None
     return endpoint
 

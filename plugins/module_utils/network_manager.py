@@ -199,7 +199,7 @@ def _failure(api, plan, action, exc, done, connects, net_id):
     return LabnetDockerError(msg, **details)
 
 
-def _created_meanwhile(api, name, msg):
+def created_meanwhile(api, name, msg):
     """Whether another client created a network called ``name`` while this task created it.
 
     The daemon reserves the pools of a network before it lists it, so a create refused
@@ -233,7 +233,7 @@ def ensure_network(api, params, check_mode=False, again=False):
     try:
         net_id = apply_plan(api, plan, check_mode)
     except LabnetDockerError as exc:
-        if again or plan.verb != 'create' or not _created_meanwhile(api, spec.name, exc.msg):
+        if again or plan.verb != 'create' or not created_meanwhile(api, spec.name, exc.msg):
             raise
         return ensure_network(api, params, check_mode, again=True)
     network = api.inspect_network(net_id) if net_id else None

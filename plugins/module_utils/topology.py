@@ -229,13 +229,34 @@ def _diff(items):
     return dict(before=before, after=after)
 
 
-def converge_topology(api, params, check_mode=False):
-    """The topology module: validate, read twice, plan everything, apply; returns the result dict."""
+def _lost_a_race(api, items, msg):
+    """Whether a failed write lost to another client making the same change (see the single-item modules)."""
+    if any(text in msg for text in attachment_run.RACED):
+        return True
+    return any(network_manager.created_meanwhile(api, item.plan.name, msg) for item in items
+               if item.kind == 'network' and item.plan.verb == 'create' and msg.startswith(item.label + ':'))
+
+
+def converge_topology(api, params, check_mode=False, again=False):
+    """The topology module: validate, read twice, plan everything, apply; returns the result dict.
+
+    When a write loses a race to another client making the same change (a concurrent run
+    of the same play), the topology reads and plans once more and converges from there.
+    """
     topology = topology_from_params(params)
     rows = api.list_networks()
     containers = api.list_containers()
     items = plan_topology(api, topology, rows, containers)
-    actions = apply_topology(api, items, check_mode)
+    try:
+        actions = apply_topology(api, items, check_mode)
+    except LabnetDockerError as exc:
+        if again or check_mode or not _lost_a_race(api, items, exc.msg):
+            raise
+        result = converge_topology(api, params, check_mode, again=True)
+        earlier = list(exc.details.get('actions') or [])
+        result.update(changed=result['changed'] or bool(earlier), actions=earlier + result['actions'],
+                      plan=[describe(action) for action in earlier] + result['plan'])
+        return result
     warnings = [warning for item in items if item.kind == 'network' for warning in item.plan.warnings]
     return dict(changed=bool(actions), actions=actions, plan=[describe(action) for action in actions],
                 networks=_network_entries(items), attachments=_attachment_entries(items), diff=_diff(items),

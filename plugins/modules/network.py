@@ -34,7 +34,11 @@ attributes:
     description: Shows before and after of the compared fields.
 options:
   name:
-    description: Name of the network. Matched exactly; an ID prefix never matches.
+    description:
+      - Name of the network. Matched exactly; an ID prefix never matches.
+      - Refused although the daemon would accept them - a name with leading or trailing whitespace (a network
+        other than the trimmed name), with control characters, and V(container) or V(container:...) (containers
+        cannot use such a network, as C(network_mode) reads it as sharing another container's namespace).
     type: str
     required: true
   state:
@@ -157,6 +161,8 @@ notes:
     creation the module lists the networks of that name; when there are several it keeps the oldest (then the
     lowest ID), removes the others that have no attached containers, and reports that in RV(actions) and a warning.
     The same happens when the module finds duplicates that already existed.
+  - When the daemon refuses the create because another client created a network of the same name at the same
+    moment (its pools overlap), the module plans again against that network, so concurrent runs of one play converge.
   - Check mode runs every check the module makes itself. What only the daemon can refuse (for example a driver
     that needs swarm mode, or a missing driver plugin) shows up in a real run, with the daemon's message.
   - If creating the new network fails during a re-creation, the module puts the previous network back (same

@@ -104,6 +104,8 @@ notes:
     output. When that cannot be told apart, the daemon decides about a fixed address - before anything changes,
     also for a reconnect - and its refusal is reported as for any other refusal. Check mode does not ask the
     daemon, so there it reports the change.
+  - When a connect finds the endpoint or the fixed address taken by another client since the task read the state
+    (concurrent runs of one play), the task reads and plans once more; it converges, or fails naming the holder.
 '''
 
 EXAMPLES = r'''

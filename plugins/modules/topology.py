@@ -87,6 +87,9 @@ notes:
     re-created or left alone, then each attachment is connected or reconnected. With O(state=absent), attachments
     are disconnected first and networks removed after.
   - If an action fails part-way, the task fails naming the entry, and RV(actions) lists what had already been done.
+  - A create or connect that loses to another client making the same change at the same moment (concurrent runs of
+    one play) makes the topology read and plan once more, as M(labnet.docker.network) and
+    M(labnet.docker.network_attachment) do.
 seealso:
   - module: labnet.docker.network
   - module: labnet.docker.network_attachment

@@ -183,6 +183,31 @@ CASES = [
     ('probe-empty', 'network_probe', dict(probes=[]), ['probes is empty']),
     ('probe-dns-to-ip', 'network_probe', dict(probes=[{'from': '{p}-c1', 'to': '10.210.64.1', 'kind': 'dns'}]),
      ['to 10.210.64.1 is an IP address; a dns probe needs a name to look up']),
+    # -- topology: the same rules per entry, plus rules across entries; one bad entry refuses the whole task
+    ('topology-same-network-twice', 'topology', dict(networks=[dict(name='{p}-t1'), dict(name='{p}-t1')]),
+     ['networks[0] and networks[1] both name network {p}-t1', 'nothing was changed']),
+    ('topology-pools-overlap', 'topology', dict(networks=[
+        dict(name='{p}-t1', ipam_config=[dict(subnet='10.210.80.0/24')]),
+        dict(name='{p}-t2', ipam_config=[dict(subnet='10.210.80.0/25')])]),
+     ['networks[1] ({p}-t2) ipam_config[0].subnet 10.210.80.0/25 overlaps subnet 10.210.80.0/24 of networks[0] ({p}-t1)']),
+    ('topology-one-bad-entry', 'topology', dict(networks=[
+        dict(name='{p}-t1', ipam_config=[dict(subnet='10.210.80.0/24')]),
+        dict(name='{p}-t2', ipam_config=[dict(subnet='10.210.81.1/24')])],
+        attachments=[dict(network='{p}-t1', container='{p}-c2')]),
+     ['networks[1] ({p}-t2): ipam_config[0].subnet 10.210.81.1/24 has host bits set', 'nothing was changed']),
+    ('topology-existing-subnet', 'topology', dict(networks=[dict(name='{p}-t1', ipam_config=[dict(subnet=NET_SUBNET)])]),
+     ['networks[0] ({p}-t1): ipam_config[0].subnet %s overlaps subnet %s of existing network {p}-net'
+      % (NET_SUBNET, NET_SUBNET)]),
+    ('topology-attach-to-host', 'topology', dict(attachments=[dict(network='host', container='{p}-c2')]),
+     ['attachments[0] (host): network host: containers cannot be connected to the host network']),
+    ('topology-container-twice', 'topology', dict(attachments=[dict(network='{p}-net', container='{p}-c2'),
+                                                               dict(network='{p}-net', container='{p}-c2')]),
+     ['attachments[0] and attachments[1] both attach container {p}-c2 to network {p}-net']),
+    ('topology-unknown-option', 'topology', dict(networks=[dict(name='{p}-t1', colour='blue')]),
+     ['networks[0] ({p}-t1): unsupported option', 'colour']),
+    ('topology-missing-container', 'topology', dict(networks=[dict(name='{p}-t1')],
+                                                    attachments=[dict(network='{p}-t1', container='{p}-ghost')]),
+     ['attachments[0] ({p}-t1): container {p}-ghost not found']),
     # -- connection options (every module shares them)
     ('conn-timeout-wrong-type', 'network_info', dict(timeout='soon'), ['timeout', "'soon'", 'int']),
     ('conn-half-client-pair', 'network_info', dict(tls=True, client_cert='/etc/hostname'),
@@ -283,7 +308,7 @@ def test_the_whole_table_changed_nothing(table_run):
 def test_table_has_enough_cases():
     modules = set(case[1] for case in CASES)
     assert len(CASES) >= 40 and {'network', 'network_attachment', 'network_prune', 'network_info',
-                                 'network_probe'} <= modules
+                                 'network_probe', 'topology'} <= modules
     assert len(set(case[0] for case in CASES)) == len(CASES)
 
 

@@ -347,3 +347,40 @@ def test_address_taken_by_another_container_meanwhile(race):
     # for a connection (it would report "unchanged" on the next run).
     stale = client.api.inspect_container(prefix + '-c1')['NetworkSettings']['Networks'].get(prefix + '-net')
     assert stale is None or stale['EndpointID'] == ''
+
+
+def test_topology_converges_when_another_client_makes_the_same_changes_meanwhile(race):
+    prefix, client, api = race
+    from ansible_collections.labnet.docker.plugins.module_utils.topology import converge_topology
+    client.containers.run(IMAGE, ['sleep', '3600'], name=prefix + '-c1', detach=True, dns=['127.0.0.1'])
+    params = dict(state='present', lab=prefix, networks=[dict(name=prefix + '-topo', ipam_config=[
+        dict(subnet='10.210.76.0/24')])], attachments=[dict(network=prefix + '-topo', container=prefix + '-c1',
+                                                            ipv4_address='10.210.76.10')])
+
+    def create_first():
+        client.networks.create(prefix + '-topo', driver='bridge', ipam=IPAMConfig(pool_configs=[
+            IPAMPool(subnet='10.210.76.0/24')]), labels={'labnet.docker.managed': 'true', 'labnet.docker.lab': prefix})
+
+    def connect_first():
+        client.networks.get(prefix + '-topo').connect(prefix + '-c1', ipv4_address='10.210.76.10')
+
+    fault = 'topology: the same network created and the same container connected by another client meanwhile'
+    for competitor in (dict(create_network=[create_first]), dict(connect=[connect_first])):
+        for net in client.networks.list(names=[prefix + '-topo']):
+            net.reload()
+            for cid in net.attrs.get('Containers') or {}:
+                net.disconnect(cid, force=True)
+            net.remove()
+        racing = CreatingApi(api, **competitor)
+        try:
+            converge_topology(racing, params)
+        except LabnetDockerError as exc:
+            rel_figures.fault(fault, False)
+            raise AssertionError('refused instead of converging: %s' % exc.msg)
+        same = [net for net in client.networks.list() if net.name == prefix + '-topo']
+        endpoint = client.api.inspect_container(prefix + '-c1')['NetworkSettings']['Networks'].get(prefix + '-topo')
+        ok = len(same) == 1 and endpoint and endpoint['IPAddress'] == '10.210.76.10'
+        if not ok:
+            rel_figures.fault(fault, False)
+        assert ok, (competitor, [net.id for net in same], endpoint)
+    rel_figures.fault(fault, True)

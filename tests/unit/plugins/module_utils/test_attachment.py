@@ -197,3 +197,6 @@ def test_a_running_containers_entry_without_endpoint_is_not_a_connection():
     live = ctr('web', ep(ip='10.202.1.10', EndpointID='f' * 64))
     live['State']['Running'] = True
     assert plan([live], ipv4_address='10.202.1.10').steps == []
+    row = dict(stale, State='running')  # a listing row, as the topology passes them
+    assert [step.action for step in plan([row], ipv4_address='10.202.1.10').steps] == ['connect']
+    assert plan([dict(live, State='running')], ipv4_address='10.202.1.10').steps == []
