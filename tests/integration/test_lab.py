@@ -108,7 +108,8 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
         new_bridge = docker_client.networks.get(prefix + '-new-bridge')
         chosen = new_bridge.attrs['IPAM']['Config'][0]['Subnet']
         assert chosen != block and chosen.startswith('10.230.') and chosen.endswith('.0/24')
-        assert subnet_row['observed'] == '%s (moved: %s overlaps network %s-blocker (%s))' % (chosen, block, prefix, block)
+        assert subnet_row['observed'] == '%s (moved: %s overlaps network %s-blocker (%s), interface br-%s (%s))' % (
+            chosen, block, prefix, block, blocker.id[:12], block)
         fixed = str(ipaddress.ip_network(chosen)[100])
         multihomed = docker_client.containers.get(prefix + '-multihomed')
         assert multihomed.attrs['NetworkSettings']['Networks'][prefix + '-new-bridge']['IPAddress'] == fixed
@@ -182,7 +183,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
         rc_down, down, _stderr = run_playbook('teardown', tmp_path, extra)
     assert rc != 0
     failed = failures(result)
-    assert [name for name, _msg in failed] == ['Fail naming every failing check'], failed
+    assert [name for name, _msg in failed] == ['labnet.docker.lab_report : Fail naming every failing check'], failed
     message = failed[0][1]
     assert message.startswith('3 of 6 lab checks failed: ')
     assert 'localhost: published_ports / web1 publishes 80/tcp on host port %d (expected running, host port %d, ' \
