@@ -16,8 +16,10 @@ setup:
 test: setup lint sanity
 	$(BIN)/pytest tests/unit tests/integration
 
+## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
+## checkouts linting at the same time from seeing each other's copy (offline mode shares ~/.ansible).
 lint:
-	$(BIN)/ansible-lint
+	ANSIBLE_HOME=$(CURDIR)/build/ansible-home $(BIN)/ansible-lint
 	$(BIN)/antsibull-changelog lint
 
 sanity:
@@ -28,6 +30,10 @@ unit: setup
 
 integration: setup
 	$(BIN)/pytest tests/integration
+
+## Timings of the same network work done five ways; settings BENCH_* are described in bench/README.md.
+bench: setup
+	$(BIN)/python bench/run.py
 
 ## The main job: build every lab scenario on the lab_machines group (inventory/hosts.yml), check it, report it.
 lab: setup

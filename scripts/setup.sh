@@ -3,7 +3,7 @@
 #   - Python tools into .venv from requirements/test.txt
 #   - this collection linked into build/collections (community.docker comes with the `ansible` package)
 #   - a Docker engine: the running one if `docker info` answers, else Debian's docker.io started in the background
-#   - the lab image labnet/busybox:latest, built locally (never pulled)
+#   - the lab images labnet/busybox:latest and labnet/lab-machine:latest, built locally (never pulled)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD="$ROOT/build"
@@ -50,4 +50,5 @@ ln -sfn "$ROOT" "$BUILD/collections/ansible_collections/labnet/docker"
 
 # --- lab images ------------------------------------------------------------------
 "$ROOT/scripts/build-busybox-image.sh"
+"$ROOT/scripts/build-lab-machine-image.sh"
 say "ready"

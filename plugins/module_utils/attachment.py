@@ -33,6 +33,24 @@ from ansible_collections.labnet.docker.plugins.module_utils.errors import Labnet
 CARRIED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options')
 NO_ENDPOINT_NETWORKS = ('host', 'none')
 
+# The options of labnet.docker.network_attachment (without the connection options); topology
+# checks its ``attachments`` entries against the same spec.
+ATTACHMENT_ARGS = dict(
+    network=dict(type='str', required=True),
+    container=dict(type='str'),
+    containers=dict(type='list', elements='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    ipv4_address=dict(type='str'),
+    ipv6_address=dict(type='str'),
+    aliases=dict(type='list', elements='str'),
+    links=dict(type='list', elements='str'),
+    driver_options=dict(type='dict'),
+    mac_address=dict(type='str'),
+    gw_priority=dict(type='int'),
+    reconnect=dict(type='bool', default=True),
+    force=dict(type='bool', default=False),
+)
+
 
 @dataclass
 class Attachment:
@@ -146,6 +164,19 @@ def container_problems(ref, record, network_name):
     return []
 
 
+def live_endpoint(record, network):
+    """The container's endpoint on ``network``, or None when it is not connected.
+
+    After a refused connect (say, "Address already in use") the daemon leaves the
+    asked-for settings in a running container's record, without an endpoint; that
+    is not a connection, so such an entry counts as none.
+    """
+    endpoint = endpoint_on(record, network)
+    if endpoint is not None and (record.get('State') or {}).get('Running') is True and not endpoint.get('EndpointID'):
+        return None
+    return endpoint
+
+
 def configured_view(settings, extra=()):
     """The configured endpoint fields, for diffs and results."""
     view = dict(
@@ -178,7 +209,7 @@ def _plan_absent(attachment, network, records):
         if cid and cid in seen:
             continue
         seen.add(cid)
-        endpoint = endpoint_on(record, network) if record and network else None
+        endpoint = live_endpoint(record, network) if record and network else None
         if endpoint is None:
             plan.unchanged.append(dict(container=container_name(record) if record else ref, id=cid,
                                        connected=False, endpoint=None))
@@ -231,7 +262,7 @@ def plan_attachment(attachment, network, records, api_version, others=()):
         cid, name = record['Id'], container_name(record)
         seen.add(cid)
         desired = _own_desired(settings, cid)
-        endpoint = endpoint_on(record, network)
+        endpoint = live_endpoint(record, network)
         actual = endpoint_from_inspect(endpoint, cid) if endpoint is not None else None
         differences = []
         if actual is not None:

@@ -25,6 +25,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.lookup import find_n
 # How the daemon words its refusal of a fixed address on a subnet it picked itself.
 NO_USER_SUBNET = 'supported only when connecting to networks with user configured subnets'
 PAST = {'connect': 'connected', 'disconnect': 'disconnected', 'reconnect': 'reconnected'}
+# How the daemon words a connect whose endpoint or address another client took first.
+RACED = ('already exists in network', 'Address already in use')
 
 
 def apply_plan(api, plan, check_mode=False, tracker=None):
@@ -46,7 +48,9 @@ def apply_plan(api, plan, check_mode=False, tracker=None):
         try:
             _apply_step(api, plan.network, step)
         except LabnetDockerError as exc:
-            msg = exc.msg
+            # The API layer names objects by ID; a container or network removed meanwhile is
+            # easier to recognise by the name the task used.
+            msg = exc.msg.replace(step.container_id, step.container).replace(plan.network['id'], plan.network['name'])
             if done:
                 msg += ' (already done: %s)' % ', '.join('%s %s' % (s.action, s.container) for s in done)
             details = dict(exc.details)
@@ -152,9 +156,29 @@ def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
 
 
 def converge_attachment(api, params, check_mode=False):
-    """One network_attachment task: read, plan (refusing before any change), apply, report."""
+    """One network_attachment task: read, plan (refusing before any change), apply, report.
+
+    When a connect finds the endpoint or the address already taken - another client
+    connected the container after this task read the state, as concurrent runs of
+    the same play do - the task reads and plans once more and converges from there.
+    """
     attachment = attachment_from_params(params)
-    network, records, others = fetch_state(api, attachment)
-    plan = plan_attachment(attachment, network, records, api.api_version, others)
-    tracker = apply_plan(api, plan, check_mode)
-    return attachment_result(plan, tracker, records, attachment.containers, check_mode, api)
+    earlier = None  # details of a first attempt that lost such a race
+    while True:
+        try:
+            network, records, others = fetch_state(api, attachment)
+            plan = plan_attachment(attachment, network, records, api.api_version, others)
+            tracker = apply_plan(api, plan, check_mode)
+        except LabnetDockerError as exc:
+            if earlier is None and not check_mode and any(text in exc.msg for text in RACED):
+                earlier = exc.details
+                continue
+            if earlier and earlier.get('changed'):
+                raise LabnetDockerError(exc.msg, **dict(exc.details, changed=True,
+                                                        actions=earlier.get('actions', []) + exc.details.get('actions', [])))
+            raise
+        result = attachment_result(plan, tracker, records, attachment.containers, check_mode, api)
+        if earlier:
+            result['actions'] = list(earlier.get('actions') or []) + result['actions']
+            result['changed'] = result['changed'] or bool(earlier.get('changed'))
+        return result

@@ -12,6 +12,7 @@ and raise for every other error.
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from contextlib import contextmanager
 
@@ -21,7 +22,9 @@ from ansible_collections.labnet.docker.plugins.module_utils.errors import Labnet
 
 try:
     import docker
+    from docker.constants import MINIMUM_DOCKER_API_VERSION
     from docker.errors import APIError, DockerException, NotFound
+    from requests.adapters import HTTPAdapter
     from requests.exceptions import RequestException
     HAS_DOCKER = True
     DOCKER_IMPORT_ERROR = None
@@ -41,8 +44,12 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     class RequestException(Exception):  # type: ignore[no-redef]
         pass
 
+    class HTTPAdapter:  # type: ignore[no-redef]
+        pass
+
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
+_SSL_SOURCE = re.compile(r' \(_ssl\.c:\d+\)')  # OpenSSL's source line, noise in a message
 DEFAULT_TIMEOUT = 60
 
 DOCKER_COMMON_ARGS = dict(
@@ -108,14 +115,50 @@ def _tls_config(settings):
         if ca_cert and not os.path.isfile(ca_cert):
             raise LabnetDockerError('ca_path file %s does not exist' % ca_cert)
     try:
-        return docker.tls.TLSConfig(
-            client_cert=client_cert,
-            ca_cert=ca_cert,
-            verify=settings['validate_certs'],
-            assert_hostname=settings['tls_hostname'] if settings['validate_certs'] else False,
-        )
+        return docker.tls.TLSConfig(client_cert=client_cert, ca_cert=ca_cert, verify=settings['validate_certs'])
     except DockerException as exc:
         raise LabnetDockerError('invalid TLS settings: %s' % exc)
+
+
+class _HostnameAdapter(HTTPAdapter):
+    """HTTPS that checks the daemon's certificate for ``hostname`` instead of the host dialled."""
+
+    def __init__(self, hostname):
+        self.hostname = hostname  # read by init_poolmanager, which HTTPAdapter.__init__ calls
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs['assert_hostname'] = self.hostname
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _api_client(settings, tls_config):
+    """A docker.APIClient for ``settings``; raises the SDK's or requests' exceptions."""
+    hostname = settings['tls_hostname'] if settings['validate_certs'] else None
+    # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's CA on every
+    # request, so a CA given in ca_path would be ignored where those are set: keep the
+    # environment out of a connection verified against ca_path.
+    pin_ca = bool(tls_config and settings['validate_certs'] and settings['ca_path'])
+
+    def client(version):
+        api = docker.APIClient(base_url=settings['host'], version=version, timeout=settings['timeout'], tls=tls_config)
+        if pin_ca:
+            api.trust_env = False
+        if hostname:
+            api.mount('https://', _HostnameAdapter(hostname))
+        return api
+
+    version = settings['api_version']
+    if not (hostname or pin_ca) or version != 'auto':
+        return client(version)
+    # version='auto' asks the daemon inside the SDK's constructor, before the session can be set
+    # up as above; so ask with a set-up client first, then build the client for that version.
+    probe = client(MINIMUM_DOCKER_API_VERSION)
+    try:
+        version = probe.version(api_version=False)['ApiVersion']
+    finally:
+        probe.close()
+    return client(version)
 
 
 def connect(params):
@@ -124,13 +167,31 @@ def connect(params):
     tls_config = _tls_config(settings)
     host = settings['host']
     try:
-        api = docker.APIClient(base_url=host, version=settings['api_version'],
-                               timeout=settings['timeout'], tls=tls_config)
+        api = _api_client(settings, tls_config)
         api.ping()
     except (DockerException, RequestException) as exc:
-        raise LabnetDockerError('cannot reach the Docker daemon at %s: %s' % (host, _cause(exc)),
+        cause = _SSL_SOURCE.sub('', _cause(exc))
+        raise LabnetDockerError('cannot reach the Docker daemon at %s: %s%s' % (host, cause, _tls_hint(cause, settings)),
                                 docker_host=host)
     return DockerApi(api, host)
+
+
+def _tls_hint(cause, settings):
+    """Which option to look at when the TLS handshake failed ('' when the failure is not about TLS)."""
+    if 'HTTP request to an HTTPS server' in cause:
+        return '; the daemon speaks TLS: set tls or validate_certs, with ca_path, client_cert and client_key'
+    if not settings['tls']:
+        return ''
+    if 'Hostname mismatch' in cause or "doesn't match" in cause:
+        return "; the daemon's certificate is not issued for that host name: check docker_host or tls_hostname"
+    if 'CERTIFICATE_VERIFY_FAILED' in cause:
+        return "; the daemon's certificate is not signed by the CA in ca_path (%s)" % (
+            settings['ca_path'] or 'not given: the system CA store was used')
+    if 'ALERT' in cause.upper():
+        if not settings['client_cert']:
+            return '; the daemon asks for a client certificate: give client_cert and client_key'
+        return "; the daemon did not accept client_cert %s (not signed by the daemon's CA?)" % settings['client_cert']
+    return ''
 
 
 def _cause(exc):
@@ -152,6 +213,8 @@ def _cause(exc):
         seen.add(id(current))
         if isinstance(current, OSError) and current.strerror and not hasattr(current, 'request'):
             return current.strerror
+        if type(current).__name__ == 'CertificateError':  # urllib3's host name check (a ValueError)
+            return str(current)
         stack.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
         stack.extend(nxt for nxt in (current.__cause__, current.__context__) if nxt is not None)
     return str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__

@@ -35,6 +35,8 @@ listing by name): that is what keeps concurrent runs from leaving two networks o
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.labnet.docker.plugins.module_utils.endpoint import (
     container_name, endpoint_config, endpoint_from_inspect, endpoint_on)
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
@@ -42,6 +44,9 @@ from ansible_collections.labnet.docker.plugins.module_utils.network_plan import 
     NetworkFacts, choose_network, decide, needs_endpoints, plan_network, public_actions)
 from ansible_collections.labnet.docker.plugins.module_utils.network_spec import (
     create_body, spec_from_actual, spec_from_params)
+
+# How the daemon refuses a create whose pools another create reserved (maybe one of the same name).
+CONCURRENT_CREATE = 'Pool overlaps with other one on this address space'
 
 
 def attached_containers(api, network_id):
@@ -194,8 +199,29 @@ def _failure(api, plan, action, exc, done, connects, net_id):
     return LabnetDockerError(msg, **details)
 
 
-def ensure_network(api, params, check_mode=False):
-    """The network module: validate, fetch, plan, apply; returns the result dict."""
+def _created_meanwhile(api, name, msg):
+    """Whether another client created a network called ``name`` while this task created it.
+
+    The daemon reserves the pools of a network before it lists it, so a create refused
+    for overlapping pools may have lost to a create that is still finishing: wait for
+    that one a little (at most about 3 s) before calling the refusal real.
+    """
+    tries = 10 if CONCURRENT_CREATE in msg else 1
+    for attempt in range(tries):
+        if choose_network(api.list_networks(filters={'name': [name]}), name)[0] is not None:
+            return True
+        if attempt + 1 < tries:
+            time.sleep(0.3)
+    return False
+
+
+def ensure_network(api, params, check_mode=False, again=False):
+    """The network module: validate, fetch, plan, apply; returns the result dict.
+
+    When the create fails because another client created a network of that name
+    after this task listed the networks (the daemon refuses the second one when
+    the pools overlap), the task plans once more, against that network.
+    """
     spec = spec_from_params(params)
     state = params.get('state') or 'present'
     recreate = params.get('recreate') or 'on_change'
@@ -204,7 +230,12 @@ def ensure_network(api, params, check_mode=False):
     if needs_endpoints(verb):
         facts.endpoints = network_endpoints(api, facts.network)
     plan = plan_network(spec, state, facts, recreate=recreate, force=bool(params.get('force')))
-    net_id = apply_plan(api, plan, check_mode)
+    try:
+        net_id = apply_plan(api, plan, check_mode)
+    except LabnetDockerError as exc:
+        if again or plan.verb != 'create' or not _created_meanwhile(api, spec.name, exc.msg):
+            raise
+        return ensure_network(api, params, check_mode, again=True)
     network = api.inspect_network(net_id) if net_id else None
     differences = [dict(field=name, before=before, after=after) for name, before, after in plan.tracker.differences]
     return dict(changed=plan.tracker.changed, network=network, actions=public_actions(plan.tracker.actions),

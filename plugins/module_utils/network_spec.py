@@ -37,6 +37,36 @@ BOOLEAN_FIELDS = ('enable_ipv6', 'enable_ipv4', 'internal', 'attachable', 'ingre
 SCOPES = ('local', 'global', 'swarm')
 LABELS_MODES = ('subset', 'exact')
 
+# The options of labnet.docker.network (without the connection options); topology checks its
+# ``networks`` entries against the same spec.
+NETWORK_ARGS = dict(
+    name=dict(type='str', required=True),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    driver=dict(type='str'),
+    driver_options=dict(type='dict'),
+    ipam_driver=dict(type='str'),
+    ipam_driver_options=dict(type='dict'),
+    ipam_config=dict(type='list', elements='dict', options=dict(
+        subnet=dict(type='str', required=True),
+        gateway=dict(type='str'),
+        ip_range=dict(type='str'),
+        aux_addresses=dict(type='dict'),
+    )),
+    enable_ipv6=dict(type='bool'),
+    enable_ipv4=dict(type='bool'),
+    internal=dict(type='bool'),
+    attachable=dict(type='bool'),
+    ingress=dict(type='bool'),
+    scope=dict(type='str', choices=['local', 'global', 'swarm']),
+    labels=dict(type='dict'),
+    labels_mode=dict(type='str', choices=['subset', 'exact'], default='subset'),
+    lab=dict(type='str'),
+    config_only=dict(type='bool'),
+    config_from=dict(type='str'),
+    recreate=dict(type='str', choices=['on_change', 'never', 'always'], default='on_change'),
+    force=dict(type='bool', default=False),
+)
+
 # Engine API version that first accepts each option.
 OPTION_MIN_API = {'attachable': '1.25', 'ingress': '1.29', 'scope': '1.30', 'config_only': '1.30',
                   'config_from': '1.30', 'enable_ipv4': '1.47'}
@@ -89,11 +119,25 @@ def _text(value):
     return text or None
 
 
+def name_problem(name):
+    """Why the daemon would accept ``name`` but it would not work as meant (None when it is fine)."""
+    if name != name.strip():
+        return 'has leading or trailing whitespace; the daemon would keep it, making a network other than %r' % name.strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        return 'contains control characters'
+    if name == 'container' or name.startswith('container:'):
+        return 'cannot be used by containers: network_mode container:<name> means sharing a container\'s namespace'
+    return None
+
+
 def spec_from_params(params):
     """Module parameters -> :class:`NetworkSpec`; raises on the first bad value (no I/O)."""
     name = _text(params.get('name'))
     if not name:
         raise LabnetDockerError('name must not be empty')
+    problem = name_problem(str(params['name']))
+    if problem:
+        raise LabnetDockerError('name %r %s' % (params['name'], problem))
     labels = _options(params.get('labels'), 'labels')
     lab = _text(params.get('lab'))
     if lab:
@@ -305,7 +349,11 @@ def planned_row(spec, config_row=None):
     scope = spec.scope or ('swarm' if spec.driver == 'overlay' else 'local')
     return {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Scope': scope, 'Driver': spec.driver or 'bridge',
             'ConfigOnly': bool(spec.config_only), 'ConfigFrom': {'Network': spec.config_from or ''},
-            'EnableIPv6': bool(source.get('EnableIPv6')), 'IPAM': source.get('IPAM') or {}}
+            'EnableIPv6': bool(source.get('EnableIPv6')), 'IPAM': source.get('IPAM') or {},
+            # What attachment planning reads (attachment.network_problems, addressing): the
+            # topology plans containers onto networks it has not created yet.
+            'Internal': bool(spec.internal), 'Attachable': bool(spec.attachable), 'Ingress': bool(spec.ingress),
+            'Labels': dict(body.get('Labels') or {}), 'Containers': {}}
 
 
 def spec_summary(spec):

@@ -282,6 +282,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.labnet.docker.plugins.module_utils.client import DOCKER_COMMON_ARGS, run_module
 from ansible_collections.labnet.docker.plugins.module_utils.network_manager import ensure_network
+from ansible_collections.labnet.docker.plugins.module_utils.network_spec import NETWORK_ARGS
 
 
 def run(api, module):
@@ -292,33 +293,7 @@ def run(api, module):
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        driver=dict(type='str'),
-        driver_options=dict(type='dict'),
-        ipam_driver=dict(type='str'),
-        ipam_driver_options=dict(type='dict'),
-        ipam_config=dict(type='list', elements='dict', options=dict(
-            subnet=dict(type='str', required=True),
-            gateway=dict(type='str'),
-            ip_range=dict(type='str'),
-            aux_addresses=dict(type='dict'),
-        )),
-        enable_ipv6=dict(type='bool'),
-        enable_ipv4=dict(type='bool'),
-        internal=dict(type='bool'),
-        attachable=dict(type='bool'),
-        ingress=dict(type='bool'),
-        scope=dict(type='str', choices=['local', 'global', 'swarm']),
-        labels=dict(type='dict'),
-        labels_mode=dict(type='str', choices=['subset', 'exact'], default='subset'),
-        lab=dict(type='str'),
-        config_only=dict(type='bool'),
-        config_from=dict(type='str'),
-        recreate=dict(type='str', choices=['on_change', 'never', 'always'], default='on_change'),
-        force=dict(type='bool', default=False),
-    )
+    argument_spec = dict(NETWORK_ARGS)
     argument_spec.update(DOCKER_COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, run)

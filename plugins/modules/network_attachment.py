@@ -200,26 +200,13 @@ differences:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.labnet.docker.plugins.module_utils.attachment import ATTACHMENT_ARGS
 from ansible_collections.labnet.docker.plugins.module_utils.attachment_run import converge_attachment
 from ansible_collections.labnet.docker.plugins.module_utils.client import DOCKER_COMMON_ARGS, run_module
 
 
 def main():
-    argument_spec = dict(
-        network=dict(type='str', required=True),
-        container=dict(type='str'),
-        containers=dict(type='list', elements='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        ipv4_address=dict(type='str'),
-        ipv6_address=dict(type='str'),
-        aliases=dict(type='list', elements='str'),
-        links=dict(type='list', elements='str'),
-        driver_options=dict(type='dict'),
-        mac_address=dict(type='str'),
-        gw_priority=dict(type='int'),
-        reconnect=dict(type='bool', default=True),
-        force=dict(type='bool', default=False),
-    )
+    argument_spec = dict(ATTACHMENT_ARGS)
     argument_spec.update(DOCKER_COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('container', 'containers')])

@@ -185,3 +185,15 @@ def test_bad_parameters(params, message):
 def test_container_and_containers_combine_without_duplicates():
     attachment = attachment_from_params({'network': 'n', 'container': 'a', 'containers': ['b', 'a']})
     assert attachment.containers == ['a', 'b']
+
+
+def test_a_running_containers_entry_without_endpoint_is_not_a_connection():
+    # What the daemon leaves in a running container's record after refusing a connect.
+    stale = ctr('web', ep(ip='10.202.1.10', NetworkID='', EndpointID='', IPAddress=''))
+    stale['State']['Running'] = True
+    result = plan([stale], ipv4_address='10.202.1.10')
+    assert [(step.action, step.container) for step in result.steps] == [('connect', 'web')]
+    assert plan([stale], state='absent').steps == []
+    live = ctr('web', ep(ip='10.202.1.10', EndpointID='f' * 64))
+    live['State']['Running'] = True
+    assert plan([live], ipv4_address='10.202.1.10').steps == []

@@ -152,3 +152,23 @@ def test_failed_remove_reconnects_what_was_disconnected():
     assert api.calls == [('disconnect', 'a' * 64, 'w' * 64, False),
                          ('connect', 'a' * 64, 'w' * 64, {'IPAMConfig': {'IPv4Address': '10.201.1.5'},
                                                           'Aliases': ['www']})]
+
+
+def test_a_create_lost_to_another_client_converges_on_that_network():
+    api = FakeApi()
+
+    def competitor_first(body):
+        # Another client's network of the same name lands first; the daemon refuses ours.
+        api.networks['c' * 64] = dict(NET, Id='c' * 64, Labels={'labnet.docker.managed': 'true'})
+        return True
+
+    api.fail_create = competitor_first
+    result = ensure_network(api, params(ipam_config=[{'subnet': '10.201.1.0/24'}]))
+    assert result['changed'] is False and result['network']['Id'] == 'c' * 64
+    assert api.calls == [('create', 'net')]
+
+
+def test_a_refused_create_without_a_competitor_still_fails():
+    api = FakeApi(fail_create=lambda body: True)
+    with pytest.raises(LabnetDockerError, match='creating network net failed: refused'):
+        ensure_network(api, params(ipam_config=[{'subnet': '10.201.1.0/24'}]))

@@ -1,5 +1,6 @@
 import pytest
 
+from ansible_collections.labnet.docker.plugins.module_utils.attachment import network_problems
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network_spec import (
     actual_from_inspect, compare, create_body, merge_spec, planned_row, spec_from_actual, spec_from_params,
@@ -78,6 +79,13 @@ def test_differences(params, expected):
 
 @pytest.mark.parametrize('params, message', [
     ({'name': ' '}, 'name must not be empty'),
+    ({'name': ' net'}, "name ' net' has leading or trailing whitespace; the daemon would keep it, making a network "
+                       "other than 'net'"),
+    ({'name': 'a\tb'}, "name 'a\\tb' contains control characters"),
+    ({'name': 'container:web'}, "name 'container:web' cannot be used by containers: network_mode container:<name> "
+                                "means sharing a container's namespace"),
+    ({'name': 'container'}, "name 'container' cannot be used by containers: network_mode container:<name> means "
+                            "sharing a container's namespace"),
     ({'labels': ['a']}, "labels must be a dict, got ['a']"),
     ({'labels': {'labnet.docker.lab': 'a'}, 'lab': 'b'}, 'labels sets labnet.docker.lab=a but lab is b; give one of them'),
     ({'labels_mode': 'all'}, "labels_mode 'all' is not one of subset, exact"),
@@ -190,3 +198,12 @@ def test_planned_row_takes_part_in_the_next_overlap_check():
     assert row['Id'] == 'planned:net' and row['Scope'] == 'local'
     assert overlapping_network(second.ipam_config, [row], set(), 'local')[0] == (
         'ipam_config[0].subnet 10.201.1.128/25 overlaps subnet 10.201.1.0/24 of existing network net')
+
+
+def test_planned_row_carries_what_attachment_planning_reads():
+    row = planned_row(spec_from_params(dict(name='ovl', driver='overlay', attachable=True, internal=True,
+                                            labels={'a': 'b'}, ipam_config=[{'subnet': '10.201.2.0/24'}])))
+    assert (row['Scope'], row['Attachable'], row['Internal'], row['Ingress'], row['Containers']) == (
+        'swarm', True, True, False, {})
+    assert row['Labels'] == dict(MANAGED, a='b')
+    assert network_problems(row, 'ovl') == []  # an attachable overlay the topology is about to create

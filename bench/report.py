@@ -1,0 +1,172 @@
+"""Medians, ratios, the issue's targets, and the results as JSON and Markdown (pure)."""
+
+from __future__ import annotations
+
+import statistics
+
+PHASES = ('converge', 'rerun', 'teardown')
+PHASE_TITLES = {'converge': 'converge from empty', 'rerun': 're-run, nothing to change', 'teardown': 'teardown'}
+
+
+def _median(values):
+    return statistics.median(values) if values else None
+
+
+def _ratio(value, base):
+    if value is None or not base:
+        return None
+    return value / base
+
+
+def summarise(samples, n, keys):
+    """One row per (variant, phase) measured at size ``n``: medians and ratios to (a) and (c)."""
+    medians = {}
+    for key in keys:
+        for phase in PHASES:
+            runs = samples.get((n, key, phase)) or []
+            medians[(key, phase)] = _median([run['seconds'] for run in runs])
+    rows = []
+    for key in keys:
+        for phase in PHASES:
+            runs = samples.get((n, key, phase)) or []
+            if not runs:
+                continue
+            median = medians[(key, phase)]
+            rows.append(dict(
+                variant=key, phase=phase, n=n,
+                median_s=median,
+                runs_s=[run['seconds'] for run in runs],
+                wall_median_s=_median([run['wall'] for run in runs]),
+                per_network_ms=median * 1000.0 / n,
+                changed=[run['changed'] for run in runs],
+                ratio_to_a=_ratio(median, medians.get(('a', phase))),
+                ratio_to_c=_ratio(median, medians.get(('c', phase))),
+                tasks=_task_medians(runs),
+            ))
+    return rows
+
+
+def _task_medians(runs):
+    """For playbook variants: each task's median duration and its cost per loop item (one module run)."""
+    if not runs or 'tasks' not in runs[0]:
+        return []
+    tasks = []
+    for index, task in enumerate(runs[0]['tasks']):
+        median = _median([run['tasks'][index]['seconds'] for run in runs if len(run['tasks']) > index])
+        tasks.append(dict(name=task['name'], items=task['items'], median_s=median,
+                          per_item_ms=median * 1000.0 / max(task['items'], 1)))
+    return tasks
+
+
+def scale_rows(samples, sizes, keys):
+    """How each of ``keys`` grows with N: medians per (n, variant, phase)."""
+    rows = []
+    for n in sizes:
+        for key in keys:
+            for phase in PHASES:
+                runs = samples.get((n, key, phase)) or []
+                if runs:
+                    median = _median([run['seconds'] for run in runs])
+                    rows.append(dict(n=n, variant=key, phase=phase, median_s=median, per_network_ms=median * 1000.0 / n,
+                                     runs_s=[run['seconds'] for run in runs]))
+    return rows
+
+
+def targets(rows, n):
+    """The targets of issue 8, each with the measured value, its limit and whether it is met."""
+    found = dict(((row['variant'], row['phase']), row['median_s']) for row in rows)
+    checks = []
+    for phase in ('converge', 'teardown'):
+        e, a = found.get(('e', phase)), found.get(('a', phase))
+        if e is not None and a is not None:
+            limit = 1.3 * a + 1.0
+            checks.append(dict(target='(e) %s <= 1.3 x (a) + 1 s' % phase, value=e, limit=limit, met=e <= limit))
+    e = found.get(('e', 'rerun'))
+    if e is not None:
+        checks.append(dict(target='(e) no-change re-run <= 1.5 s at N=100 (measured at N=%d)' % n,
+                           value=e, limit=1.5, met=e <= 1.5))
+    d, c = found.get(('d', 'rerun')), found.get(('c', 'rerun'))
+    if d is not None and c is not None:
+        checks.append(dict(target='(d) per-network no-change cost <= (c) (s per network)', value=d / n, limit=c / n,
+                           met=d <= c))
+    return checks
+
+
+def _fmt(value, digits=2):
+    if value is None:
+        return '-'
+    return '%.*f' % (digits, value)
+
+
+def _loads(values):
+    return '/'.join('%.1f' % value for value in values) if values else '-'
+
+
+def _ratio_text(value):
+    return '-' if value is None else '%.2f' % value
+
+
+def markdown(results):
+    """The results as Markdown: the main table, the targets, the scaling table and notes."""
+    config = results['config']
+    titles = dict((variant['key'], variant['title']) for variant in results['variants'])
+    lines = ['# labnet.docker bench', '',
+             'N=%d networks, two container attachments each (%d containers), %d run%s each, medians. '
+             'Docker %s (API %s), ansible-core %s, community.docker %s.' % (
+                 config['n'], config['containers'], config['runs'], '' if config['runs'] == 1 else 's',
+                 results['environment'].get('docker_version'), results['environment'].get('api_version'),
+                 results['environment'].get('ansible_core'), results['environment'].get('community_docker')),
+             '',
+             'Load average (1, 5, 15 min) at start %s, at end %s, on %s CPUs: the daemon and the machine are shared, '
+             'so figures taken under load are slower for every variant.' % (
+                 _loads(results['environment'].get('load_average_start')),
+                 _loads(results['environment'].get('load_average_end')), results['environment'].get('cpus')),
+             '',
+             'Seconds are the work itself: for (a) and (b) the whole call, for (c)-(e) the play\'s own duration '
+             '(ansible-playbook start-up, about 2 s per playbook, is in the "incl. start" column).',
+             '',
+             '| variant | phase | median s | x (a) | x (c) | ms / network | incl. start s | changes reported |',
+             '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |']
+    for row in results['rows']:
+        changed = sorted(set(str(value) for value in row['changed'] if value is not None)) or ['n/a']
+        lines.append('| (%s) %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            row['variant'], titles.get(row['variant'], ''), PHASE_TITLES[row['phase']], _fmt(row['median_s'], 3),
+            _ratio_text(row['ratio_to_a']), _ratio_text(row['ratio_to_c']), _fmt(row['per_network_ms'], 1),
+            _fmt(row['wall_median_s'], 2), ', '.join(changed)))
+    for variant in results['variants']:
+        if variant['status'] != 'ok':
+            lines.append('')
+            lines.append('(%s) %s: %s - %s' % (variant['key'], variant['title'], variant['status'], variant['note']))
+    if results['targets']:
+        lines += ['', '## Targets (issue 8)', '', '| target | measured | limit | met |', '| --- | ---: | ---: | --- |']
+        for check in results['targets']:
+            met = 'yes' if check['met'] else 'NO'
+            lines.append('| %s | %s | %s | %s |' % (check['target'], _fmt(check['value'], 3), _fmt(check['limit'], 3), met))
+    per_item = [(row, task) for row in results['rows'] for task in row.get('tasks') or []]
+    if per_item:
+        lines += ['', '## Per module run (playbook variants)', '',
+                  'Each loop item is one module run; this is the play\'s time split by task.', '',
+                  '| variant | phase | task | items | median s | ms per item |', '| --- | --- | --- | ---: | ---: | ---: |']
+        for row, task in per_item:
+            cells = (row['variant'], PHASE_TITLES[row['phase']], task['name'], task['items'],
+                     _fmt(task['median_s'], 3), _fmt(task['per_item_ms'], 1))
+            lines.append('| (%s) | %s | %s | %d | %s | %s |' % cells)
+    scale = results['scale']
+    lines += ['', '## How (e) grows with N', '']
+    if scale.get('note'):
+        lines.append(scale['note'])
+    else:
+        lines += ['| N | variant | converge s | re-run s | teardown s | converge ms / network |',
+                  '| ---: | --- | ---: | ---: | ---: | ---: |']
+        table = {}
+        for row in scale['rows']:
+            table.setdefault((row['n'], row['variant']), {})[row['phase']] = row
+        for (n, key), phases in sorted(table.items()):
+            lines.append('| %d | (%s) | %s | %s | %s | %s |' % (
+                n, key, _fmt(phases.get('converge', {}).get('median_s'), 3),
+                _fmt(phases.get('rerun', {}).get('median_s'), 3), _fmt(phases.get('teardown', {}).get('median_s'), 3),
+                _fmt(phases.get('converge', {}).get('per_network_ms'), 1)))
+    if results['errors']:
+        lines += ['', '## Errors', '']
+        lines += ['- %s' % error for error in results['errors']]
+    return '\n'.join(lines) + '\n'

@@ -1,0 +1,53 @@
+"""Fixtures of the reliability suite: a private Docker engine with TLS, and the figures printed at the end."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import rel_figures  # noqa: E402
+from rel_certs import make_tls_material  # noqa: E402
+from rel_engine import PrivateEngine, unavailable_reason  # noqa: E402
+
+IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
+
+
+@pytest.fixture(scope='session')
+def tls_files(tmp_path_factory):
+    """CA, daemon and client certificates (and an unrelated CA) made for this session."""
+    return make_tls_material(str(tmp_path_factory.mktemp('tls')))
+
+
+@pytest.fixture(scope='session')
+def engine(tls_files, docker_client):
+    """A private dockerd (unix socket, plus TCP with --tlsverify) that tests may restart and stop."""
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip('private Docker engine unavailable: %s' % reason)
+    private = PrivateEngine(tls_files)
+    try:
+        private.start()
+        private.load_image(docker_client, IMAGE)
+        yield private
+    finally:
+        private.close()
+
+
+@pytest.fixture
+def live_engine(engine):
+    """The private engine, started again if an earlier test left it stopped."""
+    if not engine.running:
+        engine.start()
+    return engine
+
+
+def pytest_terminal_summary(terminalreporter):
+    lines = rel_figures.lines()
+    if lines:
+        terminalreporter.section('labnet.docker reliability figures')
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,0 +1,39 @@
+"""The suite's figures, collected by the tests and printed at the end of the pytest run."""
+
+from __future__ import annotations
+
+FIGURES = dict(
+    cases_tried=0,  # bad-input cases run
+    cases_refused_cleanly=0,  # ... that failed with the expected message and changed nothing
+    processes_at_once=0,  # most ansible-playbook processes started together
+    processes_succeeded=0,
+    faults_injected=0,
+    faults_survived=0,
+    prune_combinations=0,  # filter combinations checked (check mode and real run)
+    objects_lost=0,  # networks, containers or endpoints that vanished where nothing should have
+)
+FAULTS = []  # (name, survived)
+
+
+def add(key, amount=1):
+    FIGURES[key] += amount
+
+
+def fault(name, survived):
+    FIGURES['faults_injected'] += 1
+    FIGURES['faults_survived'] += 1 if survived else 0
+    FAULTS.append((name, survived))
+
+
+def lines():
+    if not any(FIGURES.values()):
+        return []
+    out = [
+        'bad-input cases tried: %(cases_tried)d (refused cleanly, nothing changed: %(cases_refused_cleanly)d)' % FIGURES,
+        'ansible-playbook processes run at once: %(processes_at_once)d (succeeded: %(processes_succeeded)d)' % FIGURES,
+        'faults injected: %(faults_injected)d, survived: %(faults_survived)d' % FIGURES,
+    ]
+    out.extend('  %s: %s' % (name, 'survived' if ok else 'NOT survived') for name, ok in FAULTS)
+    out.append('prune filter combinations checked: %(prune_combinations)d' % FIGURES)
+    out.append('objects lost: %(objects_lost)d' % FIGURES)
+    return out

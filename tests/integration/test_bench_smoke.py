@@ -1,0 +1,63 @@
+"""`make bench` works: one tiny run produces complete result files and leaves nothing behind.
+
+The figures are not judged here (the bench is a benchmark, not a timed test).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from harness import ROOT
+
+PHASES = ['converge', 'rerun', 'teardown']
+NEEDS = {'d': ['network', 'network_attachment'], 'e': ['topology']}
+
+
+@pytest.mark.slow
+def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
+    env = dict(os.environ, BENCH_N='3', BENCH_RUNS='1', BENCH_SCALE='off', BENCH_CONTAINERS='2',
+               BENCH_SUBNET='10.208.240.0/20', BENCH_OUT=str(tmp_path), BENCH_PREFIX=prefix)
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'run.py')], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+
+    results = json.loads((tmp_path / 'results.json').read_text())
+    statuses = dict((variant['key'], variant) for variant in results['variants'])
+    assert sorted(statuses) == ['a', 'b', 'c', 'd', 'e']
+    measured = sorted(key for key, variant in statuses.items() if variant['status'] == 'ok')
+    # The floor, the CLI and community.docker are always there; (d) and (e) when their modules are.
+    assert set('abc') <= set(measured)
+    for key, variant in statuses.items():
+        modules = [os.path.join(ROOT, 'plugins', 'modules', name + '.py') for name in NEEDS.get(key, [])]
+        if variant['status'] != 'ok':
+            assert variant['status'] == 'skipped' and 'not in this checkout' in variant['note'], variant
+            assert not all(os.path.isfile(path) for path in modules), variant
+        else:
+            assert all(os.path.isfile(path) for path in modules), variant
+    rows = dict(((row['variant'], row['phase']), row) for row in results['rows'])
+    assert sorted(rows) == sorted((key, phase) for key in measured for phase in PHASES)
+    for row in rows.values():
+        assert row['median_s'] > 0 and len(row['runs_s']) == 1
+        assert row['ratio_to_a'] is not None and row['ratio_to_c'] is not None
+    # The floor counts its own API writes: 3 creates + 6 connects, nothing, 6 disconnects + 3 removes.
+    assert [rows[('a', phase)]['changed'] for phase in PHASES] == [[9], [0], [9]]
+    for key in set(measured) & set('cde'):
+        assert rows[(key, 'rerun')]['changed'] == [0], key
+    assert results['errors'] == []
+    assert results['scale']['rows'] == [] and 'BENCH_SCALE=off' in results['scale']['note']
+
+    table = (tmp_path / 'results.md').read_text()
+    lines = table.splitlines()
+    start = [i for i, line in enumerate(lines) if line.startswith('| variant | phase | median s')][0] + 2
+    main_table = lines[start:lines.index('', start)]
+    assert len(main_table) == len(rows)
+    assert all(re.match(r'\| \([a-e]\) ', line) for line in main_table), main_table
+    assert table in proc.stdout  # printed as well as written
+
+    leftovers = [c.name for c in docker_client.containers.list(all=True, filters={'name': prefix})]
+    leftovers += [n.name for n in docker_client.networks.list(filters={'name': prefix})]
+    assert leftovers == []
