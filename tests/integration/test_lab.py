@@ -1,7 +1,8 @@
 """The main job: playbooks/lab.yml and playbooks/teardown.yml against the real daemon.
 
-Each test runs the lab under its own lab name (the test's prefix), with its own host ports and a
-subnet from 10.230.0.0/16, so it cannot collide with `make lab` or with other tests.
+Each test runs the lab under its own lab name (the test's prefix), with its own host ports and
+subnets from 10.230.0.0/16 and 10.231.0.0/16, so it cannot collide with `make lab` or with other
+tests. The full run includes scenario 7 (a swarm of three lab-machine containers).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from harness import BIN, ROOT, ansible_env
 pytestmark = pytest.mark.slow
 
 LAB_LABEL = 'labnet.docker.lab'
-SCENARIOS = {'default_bridge', 'user_bridge', 'published_ports', 'host_network', 'container_network', 'no_network'}
+SCENARIOS = {'default_bridge', 'user_bridge', 'published_ports', 'host_network', 'container_network', 'no_network',
+             'overlay'}
 
 
 def free_port():
@@ -84,9 +86,11 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
     blocker = docker_client.networks.create(prefix + '-blocker', driver='bridge', ipam=docker.types.IPAMConfig(
         pool_configs=[docker.types.IPAMPool(subnet=block)]))
     bystander = make_container('bystander')  # on the default bridge, not part of the lab
+    swarm_state = docker_client.info()['Swarm']['LocalNodeState']
     port1, port2 = free_port(), free_port()
     extra = lab_vars(prefix, tmp_path,
                      user_bridge_subnet=block, user_bridge_subnet_candidates=['10.230.0.0/16'],
+                     overlay_node_subnet='10.231.%d.0/24' % random.randrange(1, 250),
                      published_ports_servers=[{'name': 'web1', 'host_port': port1},
                                               {'name': 'web2', 'host_port': port2}])
     try:
@@ -108,7 +112,8 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
         new_bridge = docker_client.networks.get(prefix + '-new-bridge')
         chosen = new_bridge.attrs['IPAM']['Config'][0]['Subnet']
         assert chosen != block and chosen.startswith('10.230.') and chosen.endswith('.0/24')
-        assert subnet_row['observed'] == '%s (moved: %s overlaps network %s-blocker (%s))' % (chosen, block, prefix, block)
+        assert subnet_row['observed'] == '%s (moved: %s overlaps network %s-blocker (%s), interface br-%s (%s))' % (
+            chosen, block, prefix, block, blocker.id[:12], block)
         fixed = str(ipaddress.ip_network(chosen)[100])
         multihomed = docker_client.containers.get(prefix + '-multihomed')
         assert multihomed.attrs['NetworkSettings']['Networks'][prefix + '-new-bridge']['IPAddress'] == fixed
@@ -130,11 +135,15 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
         assert nc2.attrs['HostConfig']['NetworkMode'] == 'container:' + nc1.id
         assert 'with netcontainer1 stopped, netcontainer2 has only loopback' in by_check
 
+        # scenario 7 built its swarm nodes on this engine, which stays out of the swarm
+        assert len([row for row in checks if row['scenario'] == 'overlay']) >= 5
+        assert docker_client.info()['Swarm']['LocalNodeState'] == swarm_state
+
         containers, networks = lab_objects(docker_client, prefix)
-        assert networks == [prefix + '-new-bridge', prefix + '-other-bridge']
+        assert networks == [prefix + '-new-bridge', prefix + '-other-bridge', prefix + '-overlay-nodes']
         assert containers == sorted(prefix + '-' + name for name in (
             'c1', 'c2', 'c3', 'c4', 'outsider', 'multihomed', 'web1', 'web2', 'web3', 'hostnet',
-            'netcontainer1', 'netcontainer2', 'nonet'))
+            'netcontainer1', 'netcontainer2', 'nonet', 'overlay-node1', 'overlay-node2', 'overlay-node3'))
 
         markdown = (tmp_path / 'report' / 'report.md').read_text()
         assert markdown.startswith('# Lab report: %s\n\nAll %d checks passed.' % (prefix, len(checks)))
@@ -173,7 +182,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
     taken.listen(1)
     port = taken.getsockname()[1]
     other = free_port()
-    extra = lab_vars(prefix, tmp_path, labnet_scenarios=['published_ports'], published_ports_publish_all_name='',
+    extra = lab_vars(prefix, tmp_path, labnet_scenarios=['published_ports'], labnet_engine=False, published_ports_publish_all_name='',
                      published_ports_servers=[{'name': 'web1', 'host_port': port}, {'name': 'web2', 'host_port': other}])
     try:
         rc, result, stderr = run_playbook('lab', tmp_path, extra)
@@ -182,7 +191,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
         rc_down, down, _stderr = run_playbook('teardown', tmp_path, extra)
     assert rc != 0
     failed = failures(result)
-    assert [name for name, _msg in failed] == ['Fail naming every failing check'], failed
+    assert [name for name, _msg in failed] == ['labnet.docker.lab_report : Fail naming every failing check'], failed
     message = failed[0][1]
     assert message.startswith('3 of 6 lab checks failed: ')
     assert 'localhost: published_ports / web1 publishes 80/tcp on host port %d (expected running, host port %d, ' \
