@@ -17,12 +17,15 @@ engine is stopped, so clients see "connection refused" as from a real daemon.
 Addresses inside this run's range 10.210.0.0/16: 10.210.0.0/18 explicit
 subnets on the shared engine, 10.210.64.0/18 explicit subnets on the private
 engine, 10.210.128.0/18 its pool for networks created without a subnet,
-10.210.253.0/30 the veth to its namespace, 10.210.254.0/24 its docker0.
+a /30 of 10.210.248.0/22 the veth to its namespace (free on the host: two runs of
+this suite may overlap), 10.210.254.0/24 its docker0 (inside its namespace).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import random
 import shutil
 import signal
 import socket
@@ -35,7 +38,7 @@ import docker
 
 BRIDGE_IP = '10.210.254.1/24'
 DEFAULT_POOL = 'base=10.210.128.0/18,size=24'
-HOST_SIDE, ENGINE_SIDE = '10.210.253.1', '10.210.253.2'
+VETH_RANGE = ipaddress.ip_network('10.210.248.0/22')  # one /30 per engine: runs of this suite may overlap
 ENGINE_PORT = 2376
 
 
@@ -53,6 +56,16 @@ def unavailable_reason():
         if shutil.which(tool) is None:
             return '%s is not installed' % tool
     return None
+
+
+def _free_veth_subnet():
+    """A /30 of VETH_RANGE with no address on the host yet."""
+    candidates = list(VETH_RANGE.subnets(new_prefix=30))
+    random.shuffle(candidates)
+    for subnet in candidates:
+        if not _ip('-o', 'addr', 'show', 'to', str(subnet), check=False).stdout.strip():
+            return subnet
+    raise RuntimeError('no free /30 left in %s' % VETH_RANGE)
 
 
 def _ip(*args, check=True):
@@ -132,7 +145,9 @@ class PrivateEngine:
         self.veth = ('lnrelh' + token, 'lnreln' + token)  # host side, engine side
         self.tls = tls
         self.socket_path = os.path.join(self.root, 'docker.sock')
-        self.relay = Relay((ENGINE_SIDE, ENGINE_PORT))
+        hosts = list(_free_veth_subnet().hosts())
+        self.host_side, self.engine_side = str(hosts[0]), str(hosts[1])
+        self.relay = Relay((self.engine_side, ENGINE_PORT))
         self.proc = None
         self.log_path = os.path.join(self.root, 'dockerd.log')
         self._log = None
@@ -168,7 +183,7 @@ class PrivateEngine:
             '--exec-root', os.path.join(self.root, 'exec'),
             '--pidfile', os.path.join(self.root, 'dockerd.pid'),
             '-H', self.unix_url,
-            '-H', 'tcp://%s:%d' % (ENGINE_SIDE, ENGINE_PORT),
+            '-H', 'tcp://%s:%d' % (self.engine_side, ENGINE_PORT),
             '--tlsverify', '--tlscacert', self.tls['ca'],
             '--tlscert', self.tls['server_cert'], '--tlskey', self.tls['server_key'],
             '--bip', BRIDGE_IP,
@@ -184,9 +199,9 @@ class PrivateEngine:
         _ip('netns', 'add', self.netns)
         _ip('-n', self.netns, 'link', 'set', 'lo', 'up')
         _ip('link', 'add', self.veth[0], 'type', 'veth', 'peer', 'name', self.veth[1], 'netns', self.netns)
-        _ip('addr', 'add', HOST_SIDE + '/30', 'dev', self.veth[0])
+        _ip('addr', 'add', self.host_side + '/30', 'dev', self.veth[0])
         _ip('link', 'set', self.veth[0], 'up')
-        _ip('-n', self.netns, 'addr', 'add', ENGINE_SIDE + '/30', 'dev', self.veth[1])
+        _ip('-n', self.netns, 'addr', 'add', self.engine_side + '/30', 'dev', self.veth[1])
         _ip('-n', self.netns, 'link', 'set', self.veth[1], 'up')
 
     @property
