@@ -69,6 +69,34 @@ def stable_interfaces(names):
     return sorted(name for name in names or [] if not name.startswith(('veth', 'br-')))
 
 
+def inspect_addresses(network_settings):
+    """IPv4 addresses (``address/prefix``) and MACs Docker records for a container, on all its networks.
+
+    ``network_settings`` is ``NetworkSettings`` of the container's inspect result.
+    Returns ``{ipv4: [...], mac: [...]}``, each sorted, comparable with :func:`interface_addresses`.
+    """
+    ipv4, macs = set(), set()
+    for endpoint in ((network_settings or {}).get('Networks') or {}).values():
+        endpoint = endpoint or {}
+        if endpoint.get('IPAddress'):
+            ipv4.add('%s/%s' % (endpoint['IPAddress'], endpoint.get('IPPrefixLen') or 32))
+        if endpoint.get('MacAddress'):
+            macs.add(endpoint['MacAddress'].lower())
+    return dict(ipv4=sorted(ipv4), mac=sorted(macs))
+
+
+def interface_addresses(interfaces):
+    """IPv4 addresses and MACs of every interface but loopback, from :func:`ip_interfaces`: ``{ipv4, mac}``, sorted."""
+    ipv4, macs = set(), set()
+    for name, entry in (interfaces or {}).items():
+        if name == 'lo':
+            continue
+        ipv4.update(entry.get('ipv4') or [])
+        if entry.get('mac'):
+            macs.add(entry['mac'])
+    return dict(ipv4=sorted(ipv4), mac=sorted(macs))
+
+
 def host_ports(container, port):
     """Host ports a container publishes for ``port`` (``80`` or ``80/tcp``), from its inspect result, sorted."""
     key = str(port) if '/' in str(port) else '%s/tcp' % port
@@ -84,4 +112,6 @@ class FilterModule:
             'host_subnets': host_subnets,
             'stable_interfaces': stable_interfaces,
             'host_ports': host_ports,
+            'inspect_addresses': inspect_addresses,
+            'interface_addresses': interface_addresses,
         }
