@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import subprocess
@@ -75,3 +76,22 @@ def play(tasks, check=False, diff=False, extra_args=(), env=None, timeout=600):
 def run_module(module, check=False, diff=False, **args):
     """A single task; returns its result."""
     return play([task(module, **args)], check=check, diff=diff)[0]
+
+
+def free_subnet(client, within='10.208.0.0/12', new_prefix=20):
+    """The first ``new_prefix`` block of ``within`` that no network on the daemon overlaps.
+
+    For tests that need a whole range of their own: the daemon may hold networks of other
+    work (or of a run that was killed) in any fixed range.
+    """
+    taken = []
+    for network in client.networks.list():
+        for pool in (network.attrs.get('IPAM') or {}).get('Config') or []:
+            try:
+                taken.append(ipaddress.ip_network(pool.get('Subnet') or '', strict=False))
+            except ValueError:
+                continue
+    for block in ipaddress.ip_network(within).subnets(new_prefix=new_prefix):
+        if not any(block.version == used.version and block.overlaps(used) for used in taken):
+            return str(block)
+    raise RuntimeError('no free /%d left in %s on this daemon' % (new_prefix, within))

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from harness import ROOT
+from harness import ROOT, free_subnet
 
 PHASES = ['converge', 'rerun', 'teardown']
 NEEDS = {'d': ['network', 'network_attachment'], 'e': ['topology']}
@@ -20,7 +20,7 @@ NEEDS = {'d': ['network', 'network_attachment'], 'e': ['topology']}
 @pytest.mark.slow
 def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
     env = dict(os.environ, BENCH_N='3', BENCH_RUNS='1', BENCH_SCALE='off', BENCH_CONTAINERS='2',
-               BENCH_SUBNET='10.208.240.0/20', BENCH_OUT=str(tmp_path), BENCH_PREFIX=prefix)
+               BENCH_SUBNET=free_subnet(docker_client), BENCH_OUT=str(tmp_path), BENCH_PREFIX=prefix)
     proc = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'run.py')], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
