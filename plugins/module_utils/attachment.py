@@ -30,7 +30,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.endpoint import (
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 # Fields the daemon stores as configuration; a reconnect keeps those the task does not set.
-CARRIED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options')
+# (The MAC address is left out: the daemon makes one up for each endpoint, and carrying it would pin it.)
+CARRIED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'gw_priority')
 NO_ENDPOINT_NETWORKS = ('host', 'none')
 
 # The options of labnet.docker.network_attachment (without the connection options); topology

@@ -150,17 +150,27 @@ def pool_sort_key(pool):
         return (9, 0, 0)
 
 
+def _family(pool):
+    return 6 if ':' in pool['subnet'] else 4
+
+
 def pools_differ(wanted, actual):
     """(differs, merged): compare wanted pools with a network's pools (pure).
 
-    Pools are matched by subnet; an extra pool on either side is a difference.
-    Within a matched pool only the fields the user gave are compared.
-    ``merged`` is what the network would have afterwards: the wanted pools
-    with the fields left out filled in from the matching existing pool.
+    Only the IP families the wanted pools cover are compared: the daemon adds a
+    pool of its own choosing for a family the task gives none for (an IPv4 pool
+    next to IPv6-only ones), and such a pool is an option left out. Within a
+    family, pools are matched by subnet and an extra pool on either side is a
+    difference; within a matched pool only the fields the user gave are compared.
+    ``merged`` is what the network would have afterwards: the wanted pools with
+    the fields left out filled in from the matching existing pool, plus the
+    network's pools of the families left out.
     """
-    by_subnet = dict((pool['subnet'], pool) for pool in actual or [])
+    families = set(_family(pool) for pool in wanted)
+    kept = [pool for pool in actual or [] if _family(pool) not in families]
+    by_subnet = dict((pool['subnet'], pool) for pool in actual or [] if _family(pool) in families)
     differs = len(by_subnet) != len(wanted) or any(pool['subnet'] not in by_subnet for pool in wanted)
-    merged = []
+    merged = [dict(pool) for pool in kept]
     for pool in wanted:
         have = by_subnet.get(pool['subnet'], {})
         combined = dict(pool)

@@ -312,7 +312,8 @@ def create_body(spec, mark_managed=True):
         body['IPAM'] = {'Driver': spec.ipam_driver or 'default',
                         'Options': dict(spec.ipam_driver_options or {}),
                         'Config': [_pool_body(pool) for pool in spec.ipam_config or []]}
-        body['EnableIPv6'] = bool(spec.enable_ipv6)
+        if spec.enable_ipv6 is not None:
+            body['EnableIPv6'] = spec.enable_ipv6
         labels = dict(spec.labels or {})
         if mark_managed:
             labels.update(managed_labels())

@@ -88,7 +88,9 @@ def topology_from_params(params):
         where = _label('networks', index, entry if isinstance(entry, dict) else {})
         try:
             values = _validated(entry, NETWORK_ENTRY_ARGS, where)
-            values.update(lab=lab, state=state)
+            # A config_from network takes its labels (the lab's among them) from its configuration
+            # network; the daemon refuses labels of its own.
+            values.update(lab=None if values.get('config_from') else lab, state=state)
             topology.networks.append(NetworkEntry(index, spec_from_params(values), values.get('recreate') or 'on_change'))
         except LabnetDockerError as exc:
             problems.append(exc.msg if exc.msg.startswith(where) else '%s: %s' % (where, exc.msg))

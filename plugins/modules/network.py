@@ -69,8 +69,10 @@ options:
     type: dict
   ipam_config:
     description:
-      - Address pools. Compared as a set matched by subnet, so an extra pool on the network is a difference.
-        Within a pool only the fields given are compared.
+      - Address pools. Compared per IP family as a set matched by subnet, so an extra pool of a family the task
+        lists is a difference. Within a pool only the fields given are compared.
+      - A family with no pool in the list is not compared and keeps the network's pools on a re-create (the daemon
+        adds an IPv4 pool of its own choosing next to IPv6-only pools).
       - An empty list is the same as leaving the option out.
       - Subnets must not overlap each other or the pools of other networks on the daemon (config-only
         networks do not count), and IPv6 pools need O(enable_ipv6=true).

@@ -69,4 +69,3 @@ def make_container(docker_client, prefix):
         return create(image, list(command), name='%s-%s' % (prefix, suffix), labels=labels, **extra, **kwargs)
 
     return factory
-

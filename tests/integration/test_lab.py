@@ -87,8 +87,8 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
         pool_configs=[docker.types.IPAMPool(subnet=block)]))
     bystander = make_container('bystander')  # on the default bridge, not part of the lab
     swarm_state = docker_client.info()['Swarm']['LocalNodeState']
-    port1, port2 = free_port(), free_port()
-    extra = lab_vars(prefix, tmp_path,
+    port1, port2, hostnet_port = free_port(), free_port(), free_port()
+    extra = lab_vars(prefix, tmp_path, host_network_probe_port=hostnet_port,
                      user_bridge_subnet=block, user_bridge_subnet_candidates=['10.230.0.0/16'],
                      overlay_node_subnet='10.231.%d.0/24' % random.randrange(1, 250),
                      published_ports_servers=[{'name': 'web1', 'host_port': port1},
@@ -127,6 +127,11 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
         assert random_port not in (port1, port2)
         assert page(random_port).endswith('this is %s-web3' % prefix)
         assert by_check['web3 publishes 80/tcp on a random host port (-P)']['observed'] == 'running, host port %d' % random_port
+
+        # scenario 4: the host-network container's server is on this machine's loopback, no port published
+        assert page(hostnet_port) == 'this is %s-hostnet' % prefix
+        assert by_check["the host reaches hostnet's web server on 127.0.0.1 with no port published"]['ok'] is True
+        assert docker_client.containers.get(prefix + '-hostnet').attrs['HostConfig']['PortBindings'] in (None, {})
 
         # scenario 5 left both containers running in one namespace
         nc1 = docker_client.containers.get(prefix + '-netcontainer1')

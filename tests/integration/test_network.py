@@ -139,6 +139,18 @@ def test_each_change_recreates_once_then_settles(prefix, docker_client):
     assert net['IPAM']['Options'] == {'x': 'y'}
 
 
+def test_pools_of_one_family_settle(prefix, docker_client):
+    """The daemon adds an IPv4 pool of its own next to IPv6-only ones; that is not a difference."""
+    v6_only = dict(name=prefix + '-v6', enable_ipv6=True, ipam_config=[{'subnet': 'fd00:201:14::/64'}])
+    v4_only = dict(name=prefix + '-v4', ipam_config=[{'subnet': '10.201.14.0/24'}])
+    results = play([task('network', **v6_only), task('network', **v6_only),
+                    task('network', **v4_only), task('network', **v4_only)])
+    assert [r['changed'] for r in results] == [True, False, True, False]
+    subnets = [pool['Subnet'] for pool in docker_client.api.inspect_network(prefix + '-v6')['IPAM']['Config']]
+    assert 'fd00:201:14::/64' in subnets
+    assert results[1]['network']['Id'] == results[0]['network']['Id']
+
+
 def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
     name = prefix + '-bad'
     existing = docker_client.networks.create(prefix + '-existing', ipam={

@@ -74,6 +74,13 @@ def test_reconnect_keeps_settings_not_asked_for():
     assert step.verify_subnet is False                  # the subnet is certainly user-configured
 
 
+def test_reconnect_keeps_the_gateway_priority():
+    result = plan([ctr('web', ep(aliases=['old'], GwPriority=5))], api='1.48', aliases=['new'])
+    [step] = result.steps
+    assert step.config == {'Aliases': ['new'], 'GwPriority': 5}
+    assert step.previous == {'Aliases': ['old'], 'GwPriority': 5}
+
+
 def test_reconnect_on_changed_aliases_and_force():
     result = plan([ctr('web', ep(aliases=['old']))], aliases=['new'], force=True)
     [step] = result.steps

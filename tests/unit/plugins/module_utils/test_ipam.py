@@ -90,7 +90,10 @@ ACTUAL = [pool('10.201.1.0/24', '10.201.1.1'), pool('fd00:201:1::/64')]
 @pytest.mark.parametrize('wanted, differs', [
     ([pool('10.201.1.0/24'), pool('fd00:201:1::/64')], False),
     ([pool('fd00:201:1::/64'), pool('10.201.1.0/24', '10.201.1.1')], False),
-    ([pool('10.201.1.0/24')], True),                                   # an extra pool on the network
+    ([pool('10.201.1.0/24')], False),                                  # IPv6 left out: not compared
+    ([pool('fd00:201:1::/64')], False),                                # IPv4 left out (the daemon's own pool)
+    ([pool('10.201.9.0/24')], True),                                   # another IPv4 subnet
+    ([], False),                                                       # no family given, nothing compared
     ([pool('10.201.1.0/24'), pool('fd00:201:1::/64'), pool('10.201.2.0/24')], True),
     ([pool('10.201.1.0/24', '10.201.1.254'), pool('fd00:201:1::/64')], True),
     ([pool('10.201.1.0/24', ip_range='10.201.1.0/25'), pool('fd00:201:1::/64')], True),
@@ -105,6 +108,11 @@ def test_pools_differ(wanted, differs):
 def test_pools_differ_merges_left_out_fields():
     merged = pools_differ([pool('fd00:201:1::/64', 'fd00:201:1::1'), pool('10.201.1.0/24')], ACTUAL)[1]
     assert merged == [pool('10.201.1.0/24', '10.201.1.1'), pool('fd00:201:1::/64', 'fd00:201:1::1')]
+
+
+def test_pools_differ_keeps_the_families_left_out():
+    merged = pools_differ([pool('10.201.9.0/24')], ACTUAL)[1]
+    assert merged == [pool('10.201.9.0/24'), pool('fd00:201:1::/64')]
 
 
 def row(name, subnets, scope='local', driver='bridge', config_only=False, ipam_driver='default', net_id=None):

@@ -46,6 +46,7 @@ def test_actual_from_inspect():
     ({'labels': {'owner': 'me'}}, ACTUAL),
     ({'labels': {'owner': 'me'}, 'labels_mode': 'exact'}, ACTUAL),
     ({'enable_ipv6': True, 'ipam_config': [{'subnet': 'FD00:201:1:0::/64'}, {'subnet': '10.201.1.0/24'}]}, ACTUAL),
+    ({'ipam_config': [{'subnet': '10.201.1.0/24'}]}, ACTUAL),  # IPv6 pools left out: not compared
     ({'driver': 'macvlan', 'driver_options': {'parent': 'veth0'}}, MACVLAN),
     ({'driver': 'weave:latest'}, dict(ACTUAL, driver='weave')),
     ({'driver': 'bridge'}, CONFIG_ONLY),  # a config-only network records driver null
@@ -66,8 +67,9 @@ def test_no_difference(params, actual):
     ({'labels': {}, 'labels_mode': 'exact'}, [('labels', ACTUAL['labels'], MANAGED)]),
     ({'lab': 'class'}, [('labels', ACTUAL['labels'], dict(ACTUAL['labels'], **{'labnet.docker.lab': 'class'}))]),
     ({'enable_ipv6': False}, [('enable_ipv6', True, False)]),
-    ({'ipam_config': [{'subnet': '10.201.1.0/24'}]},
-     [('ipam_config', ACTUAL['ipam_config'], ACTUAL['ipam_config'][:1])]),
+    ({'ipam_config': [{'subnet': '10.201.2.0/24'}]},  # the IPv6 pool, a family left out, is kept
+     [('ipam_config', ACTUAL['ipam_config'],
+       [dict(ACTUAL['ipam_config'][0], subnet='10.201.2.0/24', gateway=None)] + ACTUAL['ipam_config'][1:])]),
     ({'ipam_driver_options': {'a': 1}}, [('ipam_driver_options', {}, {'a': '1'})]),
     ({'scope': 'swarm'}, [('scope', 'local', 'swarm')]),
     ({'config_only': True}, [('config_only', False, True)]),
@@ -168,6 +170,11 @@ def test_body_config_from_and_config_only():
         'Name': 'net', 'Driver': 'macvlan', 'ConfigFrom': {'Network': 'cfg'}, 'Internal': True}
     body = create_body(spec(config_only=True, driver_options={'parent': 'veth0'}))
     assert body['ConfigOnly'] is True and body['Options'] == {'parent': 'veth0'} and 'Driver' not in body
+
+
+def test_body_leaves_ipv6_to_the_daemon_when_not_given():
+    assert 'EnableIPv6' not in create_body(spec(internal=True))
+    assert create_body(spec(enable_ipv6=False))['EnableIPv6'] is False
 
 
 def test_restore_spec_reproduces_network():

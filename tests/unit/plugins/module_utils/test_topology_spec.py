@@ -30,6 +30,13 @@ def test_entries_become_specs_and_attachments():
     assert topology.attachments[1].attachment.state == 'present'
 
 
+def test_a_config_from_network_takes_the_lab_label_from_its_configuration():
+    topology = topology_from_params(dict(lab='lab1', networks=[
+        net('cfg', '10.201.3.0/24', config_only=True), net('live', config_from='cfg', driver='bridge')]))
+    assert topology.networks[0].spec.labels == {LAB_LABEL: 'lab1'}
+    assert topology.networks[1].spec.labels is None
+
+
 def test_state_applies_to_every_attachment():
     topology = topology_from_params(dict(state='absent', attachments=[dict(network='a', container='c1')]))
     assert topology.attachments[0].attachment.state == 'absent'
