@@ -14,7 +14,7 @@ setup:
 
 ## The whole test suite: static checks first, then one pytest run (unit, integration, molecule, bench smoke).
 test: setup lint sanity
-	$(BIN)/pytest tests/unit tests/integration
+	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
 ## checkouts linting at the same time from seeing each other's copy (offline mode shares ~/.ansible).

@@ -27,8 +27,9 @@ apt_install() {
     || { tail -20 "$BUILD/apt.log" >&2; die "apt-get install ${missing[*]} failed (log: $BUILD/apt.log)"; }
 }
 
-# --- OS tools: git (sanity copies the tracked files), shellcheck (sanity) ------
-apt_install git shellcheck
+# --- OS tools: git (sanity copies the tracked files), shellcheck (sanity), iproute2 (ip and ss,
+# for the reliability suite's private engine) ------------------------------------
+apt_install git shellcheck iproute2
 
 # --- Python tools -----------------------------------------------------------
 PYTHON=${PYTHON:-python3}

@@ -180,7 +180,7 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
          'ipam_config has 2 IPv4 pools, but the bridge driver takes one IPv4 and one IPv6 pool at most'),
         (dict(ipam_config=[{'subnet': '10.201.20.128/25'}]),
          'ipam_config[0].subnet 10.201.20.128/25 overlaps subnet 10.201.20.0/24 of existing network %s' % existing),
-        (dict(enable_ipv4=True), 'enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks 1.41'),
+        (dict(enable_ipv4=True, api_version='1.41'), 'enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks 1.41'),
         (dict(config_from=prefix + '-nocfg'), 'config_from network %s-nocfg does not exist' % prefix),
         (dict(config_from=prefix + '-plain'),
          'config_from network %s-plain is not a config-only network (create it with config_only: true)' % prefix),

@@ -9,6 +9,11 @@ if [ ! -x "$BUSYBOX" ] || ! "$BUSYBOX" --list | grep -qx nslookup; then
   echo "build-busybox-image: $BUSYBOX is not a busybox with nslookup (Debian: install busybox-static)" >&2
   exit 1
 fi
+# The image has no C library: a dynamically linked busybox (Debian's busybox package) could not run in it.
+if command -v ldd >/dev/null 2>&1 && ldd "$BUSYBOX" >/dev/null 2>&1; then
+  echo "build-busybox-image: $BUSYBOX is dynamically linked; the image needs a static one (Debian: busybox-static)" >&2
+  exit 1
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin" "$tmp/etc" "$tmp/tmp" "$tmp/root" "$tmp/www" "$tmp/proc" "$tmp/sys" "$tmp/dev"
