@@ -349,7 +349,10 @@ class DockerApi:
 
 
 def run_module(module, handler):
-    """Connect, call ``handler(api, module)`` and exit; the one place errors become fail_json."""
+    """Connect, call ``handler(api, module)`` and exit; the one place errors become fail_json.
+
+    A ``warnings`` list in the handler's result becomes the module's warnings.
+    """
     if not HAS_DOCKER:
         module.fail_json(msg=missing_required_lib('docker (Docker SDK for Python)'),
                          exception=DOCKER_IMPORT_ERROR)
@@ -358,4 +361,6 @@ def run_module(module, handler):
         result = handler(api, module)
     except LabnetDockerError as exc:
         module.fail_json(msg=exc.msg, **exc.details)
+    for warning in result.pop('warnings', None) or []:
+        module.warn(warning)
     module.exit_json(**result)

@@ -294,10 +294,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.network_spec import 
 
 
 def run(api, module):
-    result = ensure_network(api, module.params, check_mode=module.check_mode)
-    for warning in result.pop('warnings'):
-        module.warn(warning)
-    return result
+    return ensure_network(api, module.params, check_mode=module.check_mode)
 
 
 def main():

@@ -202,10 +202,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.topology import conv
 
 
 def run(api, module):
-    result = converge_topology(api, module.params, check_mode=module.check_mode)
-    for warning in result.pop('warnings'):
-        module.warn(warning)
-    return result
+    return converge_topology(api, module.params, check_mode=module.check_mode)
 
 
 def main():

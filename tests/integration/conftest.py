@@ -16,6 +16,8 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from harness import remove_prefixed  # noqa: E402  (needs the path above)
+
 RUN_ID = uuid.uuid4().hex[:8]
 RUN_LABEL = 'labnet.test.run'
 IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
@@ -31,26 +33,12 @@ def docker_client():
     client.close()
 
 
-def _cleanup(client, prefix):
-    for container in client.containers.list(all=True, filters={'name': prefix}):
-        if container.name.startswith(prefix):
-            container.remove(force=True)
-    # Config-only networks last: the daemon refuses to remove one while a network uses it (config_from).
-    networks = sorted(client.networks.list(filters={'name': prefix}), key=lambda net: bool(net.attrs.get('ConfigOnly')))
-    for network in networks:
-        if network.name.startswith(prefix):
-            network.reload()
-            for cid in (network.attrs.get('Containers') or {}):
-                network.disconnect(cid, force=True)
-            network.remove()
-
-
 @pytest.fixture
 def prefix(docker_client):
     """A name prefix unique to this test; objects with it are removed afterwards."""
     value = 'lntest-%s-%d' % (RUN_ID, next(_counter))
     yield value
-    _cleanup(docker_client, value)
+    remove_prefixed(docker_client, value)
 
 
 @pytest.fixture

@@ -95,3 +95,18 @@ def free_subnet(client, within='10.208.0.0/12', new_prefix=20):
         if not any(block.version == used.version and block.overlaps(used) for used in taken):
             return str(block)
     raise RuntimeError('no free /%d left in %s on this daemon' % (new_prefix, within))
+
+
+def remove_prefixed(client, prefix):
+    """Remove the containers and networks whose names start with ``prefix`` (and nothing else)."""
+    for container in client.containers.list(all=True, filters={'name': prefix}):
+        if container.name.startswith(prefix):
+            container.remove(force=True)
+    # Config-only networks last: the daemon refuses to remove one while a network uses it (config_from).
+    networks = sorted(client.networks.list(filters={'name': prefix}), key=lambda net: bool(net.attrs.get('ConfigOnly')))
+    for network in networks:
+        if network.name.startswith(prefix):
+            network.reload()
+            for cid in (network.attrs.get('Containers') or {}):
+                network.disconnect(cid, force=True)
+            network.remove()

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import rel_figures
 from docker.types import IPAMConfig, IPAMPool
-from harness import COLLECTIONS, play
+from harness import COLLECTIONS, play, remove_prefixed
 from rel_snapshot import from_listings, lost, snapshot
 
 GROUPS = 2  # plays run side by side, to use both cores
@@ -248,15 +248,6 @@ def _setup(client, prefix):
     client.containers.create(image, ['sleep', '3600'], name=prefix + '-stopped', network=prefix + '-net', **run)
 
 
-def _cleanup(client, prefix):
-    for container in client.containers.list(all=True):
-        if container.name.startswith(prefix):
-            container.remove(force=True)
-    for network in client.networks.list():
-        if network.name.startswith(prefix):
-            network.remove()
-
-
 def _run_group(engine, cases, prefix, out):
     """Start one ansible-playbook run of ``cases``; the callback appends its listings to ``out``."""
     tasks = [{'name': case_id, 'labnet.docker.' + module: _fill(args, prefix), 'ignore_errors': True}
@@ -275,7 +266,7 @@ def table_run(engine, tmp_path_factory):
         engine.start()
     prefix = 'lnrel-bad'
     client = engine.client()
-    _cleanup(client, prefix)
+    remove_prefixed(client, prefix)
     _setup(client, prefix)
     runnable = [case for case in CASES if _available(case[1])]
     groups = [runnable[index::GROUPS] for index in range(GROUPS)]
@@ -296,7 +287,7 @@ def table_run(engine, tmp_path_factory):
                 outcome[case[0]] = (result, snaps[index], snaps[index + 1])
         yield prefix, outcome, (whole_before, whole_after)
     finally:
-        _cleanup(client, prefix)
+        remove_prefixed(client, prefix)
         client.close()
 
 

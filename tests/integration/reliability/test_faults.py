@@ -14,7 +14,7 @@ import pytest
 import rel_figures
 import rel_play
 from docker.types import IPAMConfig, IPAMPool
-from harness import COLLECTIONS, play, task
+from harness import COLLECTIONS, play, remove_prefixed, task
 from rel_snapshot import lost, snapshot
 
 sys.path.insert(0, COLLECTIONS)
@@ -34,15 +34,6 @@ def _module_available(name, kind='modules'):
 def _network(client, name, subnet):
     pool = IPAMPool(subnet=subnet)
     return client.networks.create(name, driver='bridge', ipam=IPAMConfig(pool_configs=[pool]))
-
-
-def _remove_prefixed(client, prefix):
-    for container in client.containers.list(all=True):
-        if container.name.startswith(prefix):
-            container.remove(force=True)
-    for network in client.networks.list():
-        if network.name.startswith(prefix):
-            network.remove()
 
 
 def _wait_running(client, name, timeout=30):
@@ -70,7 +61,7 @@ def _converge_tasks(prefix, subnet, address):
 def test_daemon_restarted_between_two_plays(live_engine):
     prefix, subnet, address = 'lnrel-rst', '10.210.66.0/24', '10.210.66.10'
     client = live_engine.client()
-    _remove_prefixed(client, prefix)
+    remove_prefixed(client, prefix)
     try:
         if not _module_available('network'):
             _network(client, prefix + '-net', subnet)
@@ -99,14 +90,14 @@ def test_daemon_restarted_between_two_plays(live_engine):
         assert (endpoint['container'], endpoint['ipv4_address']) == (prefix + '-c1', address)
         assert 'web' in endpoint['aliases']
     finally:
-        _remove_prefixed(client, prefix)
+        remove_prefixed(client, prefix)
         client.close()
 
 
 def test_daemon_stopped_fails_clearly_and_loses_nothing(live_engine):
     prefix = 'lnrel-stop'
     client = live_engine.client()
-    _remove_prefixed(client, prefix)
+    remove_prefixed(client, prefix)
     try:
         net = _network(client, prefix + '-net', '10.210.67.0/24')
         container = client.containers.create(IMAGE, ['sleep', '3600'], name=prefix + '-c1', dns=['127.0.0.1'])
@@ -139,7 +130,7 @@ def test_daemon_stopped_fails_clearly_and_loses_nothing(live_engine):
         assert 'Traceback' not in output and 'MODULE FAILURE' not in output
         assert missing == []
     finally:
-        _remove_prefixed(client, prefix)
+        remove_prefixed(client, prefix)
         client.close()
 
 
@@ -176,10 +167,10 @@ class RacingApi(DockerApi):
 def race(live_engine):
     prefix = 'lnrel-race'
     client = live_engine.client()
-    _remove_prefixed(client, prefix)
+    remove_prefixed(client, prefix)
     api = connect(dict(docker_host=live_engine.unix_url))
     yield prefix, client, api
-    _remove_prefixed(client, prefix)
+    remove_prefixed(client, prefix)
     client.close()
 
 
