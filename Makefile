@@ -7,13 +7,20 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: setup test lint sanity unit integration lab lab-down bench clean
+.PHONY: setup engines test lint sanity unit integration lab lab-down bench clean
 
 setup:
 	bash scripts/setup.sh
 
+## The newer engines of the test matrix as lab-machine images, from Debian's own docker.io:
+## labnet/lab-machine:trixie (26.1) and labnet/lab-machine:sid (28.x). Cached like the lab machine.
+engines: setup
+	LAB_MACHINE_SUITE=trixie LABNET_LAB_MACHINE_IMAGE=labnet/lab-machine:trixie bash scripts/build-lab-machine-image.sh
+	LAB_MACHINE_SUITE=sid LABNET_LAB_MACHINE_IMAGE=labnet/lab-machine:sid bash scripts/build-lab-machine-image.sh
+
 ## The whole test suite: static checks first, then one pytest run (unit, integration, molecule, bench smoke).
-test: setup lint sanity
+## LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
+test: setup engines lint sanity
 	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
@@ -28,7 +35,7 @@ sanity:
 unit: setup
 	$(BIN)/pytest tests/unit
 
-integration: setup
+integration: setup engines
 	$(BIN)/pytest tests/integration
 
 ## Timings of the same network work done five ways; settings BENCH_* are described in bench/README.md.

@@ -16,7 +16,14 @@ from ansible_collections.labnet.docker.plugins.module_utils.errors import Labnet
 ENDPOINT_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'mac_address', 'gw_priority')
 
 # Engine API version that first accepts each field on connect.
-ENDPOINT_FIELD_MIN_API = {'mac_address': '1.44', 'gw_priority': '1.48'}
+ENDPOINT_FIELD_MIN_API = {'gw_priority': '1.48'}
+# No engine applies EndpointConfig.MacAddress on connect: 20.10 (API 1.41) has no such input, and
+# 26.1 and 28.5 accept it and give the endpoint a MAC of their own, for running, created and stopped
+# containers alike (docs/engines.md). Only container create honours it.
+MAC_ON_CONNECT = ('Docker does not apply a MAC address on connect (Engine 20.10 has no such setting; 26.1 and '
+                  '28.5 accept it and assign another): give it when the container is created (docker run '
+                  '--mac-address, or the networks option of community.docker.docker_container), or leave '
+                  'mac_address out')
 
 
 def normalize_ip(value, version=None, field='address'):
@@ -79,6 +86,16 @@ def stringify(value):
     return str(value)
 
 
+def user_aliases(endpoint, container_id=''):
+    """The aliases an endpoint was given, sorted: without the container-ID alias the daemon adds.
+
+    Engines before API 1.44 (Docker 25) add the short container ID to every endpoint's Aliases;
+    newer ones keep it in DNSNames. Dropping it makes every engine read the same.
+    """
+    container_id = container_id or ''
+    return sorted(set((endpoint or {}).get('Aliases') or []) - {container_id[:12], container_id})
+
+
 def endpoint_from_inspect(endpoint, container_id=''):
     """What an existing endpoint was configured with, from the container's inspect record.
 
@@ -88,12 +105,10 @@ def endpoint_from_inspect(endpoint, container_id=''):
     """
     endpoint = endpoint or {}
     ipam = endpoint.get('IPAMConfig') or {}
-    short_id = (container_id or '')[:12]
-    aliases = set(endpoint.get('Aliases') or []) - {short_id, container_id}
     return {
         'ipv4_address': normalize_ip(ipam.get('IPv4Address'), 4, 'IPv4Address'),
         'ipv6_address': normalize_ip(ipam.get('IPv6Address'), 6, 'IPv6Address'),
-        'aliases': sorted(aliases),
+        'aliases': user_aliases(endpoint, container_id),
         'links': sorted(set(normalize_link(link) for link in endpoint.get('Links') or [])),
         'driver_options': dict(endpoint.get('DriverOpts') or {}),
         'mac_address': normalize_mac(endpoint.get('MacAddress')) if endpoint.get('MacAddress') else None,

@@ -90,10 +90,10 @@ def run_scenario(scenario, client, state_root):
 
 
 @pytest.fixture(scope='session')
-def molecule_runs(request, docker_client, tmp_path_factory):
+def molecule_runs(request, host_client, tmp_path_factory):
     """Start every selected scenario at once on a small pool; tests wait for their own."""
     try:
-        docker_client.images.get(LAB_MACHINE_IMAGE)
+        host_client.images.get(LAB_MACHINE_IMAGE)
     except Exception:  # pylint: disable=broad-except
         pytest.fail('%s is missing: run `make setup` (scripts/build-lab-machine-image.sh)' % LAB_MACHINE_IMAGE)
     os.makedirs(LOG_DIR, exist_ok=True)
@@ -102,7 +102,7 @@ def molecule_runs(request, docker_client, tmp_path_factory):
     jobs = max(1, int(os.environ.get('LABNET_MOLECULE_JOBS', '2')))
     state_root = str(tmp_path_factory.mktemp('molecule-state'))
     pool = ThreadPoolExecutor(max_workers=jobs)
-    futures = {name: pool.submit(run_scenario, name, docker_client, state_root) for name in selected}
+    futures = {name: pool.submit(run_scenario, name, host_client, state_root) for name in selected}
     yield futures
     pool.shutdown(wait=True)
 
