@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# `make test LABNET_ENGINES=host,docker28` picks engines of the matrix (docs/engines.md); empty means all.
+export LABNET_ENGINES
 
 .PHONY: setup engines test lint sanity unit integration lab lab-down bench clean
 

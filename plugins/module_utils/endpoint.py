@@ -10,6 +10,7 @@ is absent (or None) was not asked for and is not compared.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
@@ -58,10 +59,35 @@ def normalize_mac(value):
     return text
 
 
+CONTAINER_NAME = re.compile(r'^/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
+
+
+def link_problem(link):
+    """Why the daemon would refuse a link the user wrote (None when it is ``name`` or ``name:alias``).
+
+    The daemon checks links only while it sets the endpoint up, after it has already recorded the
+    connection on the container (a half-made endpoint), so they are checked before connecting.
+    """
+    parts = str(link).split(':')
+    if len(parts) > 2:
+        return 'is not name or name:alias (%d colons)' % (len(parts) - 1)
+    if not all(CONTAINER_NAME.match(part) for part in parts):
+        return 'is not name or name:alias of container names (letters, digits, _ . -)'
+    return None
+
+
 def normalize_endpoint(settings):
     """Desired endpoint settings from module parameters, normalised for comparison."""
     settings = settings or {}
     result = {}
+    for field in ('ipv4_address', 'ipv6_address'):
+        if '%' in str(settings.get(field) or ''):
+            # Like a bad link, the daemon refuses a zone id only after recording the connection.
+            raise LabnetDockerError('%s %r has a zone id (%%...); give the plain address' % (field, settings[field]))
+    for link in settings.get('links') or []:
+        problem = link_problem(link)
+        if problem:
+            raise LabnetDockerError('links: %r %s' % (link, problem))
     if settings.get('ipv4_address') not in (None, ''):
         result['ipv4_address'] = normalize_ip(settings['ipv4_address'], 4, 'ipv4_address')
     if settings.get('ipv6_address') not in (None, ''):

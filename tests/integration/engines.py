@@ -30,7 +30,7 @@ INNER_SOCKET_DIR = '/run/labnet-engine'
 
 
 def selected_engines():
-    names = [name.strip() for name in os.environ.get('LABNET_ENGINES', ','.join(ENGINES)).split(',') if name.strip()]
+    names = [name.strip() for name in (os.environ.get('LABNET_ENGINES') or ','.join(ENGINES)).split(',') if name.strip()]
     unknown = [name for name in names if name not in ENGINES]
     if unknown:
         raise ValueError('LABNET_ENGINES names unknown engines %s; known: %s' % (unknown, ', '.join(ENGINES)))
