@@ -83,6 +83,12 @@ def docker_client(engine_target, host_client):
     return host_client if engine_target is None else engine_target.client()
 
 
+@pytest.fixture
+def engine_address(engine_target):
+    """Where the engine's published ports answer from this machine: loopback, or its lab machine's address."""
+    return '127.0.0.1' if engine_target is None else engine_target.address
+
+
 def _api_version(client):
     return tuple(int(part) for part in client.version()['ApiVersion'].split('.'))
 

@@ -91,6 +91,12 @@ class LabEngine:
     def client(self):
         return self._client
 
+    @property
+    def address(self):
+        """The lab machine's address on the host's default bridge: where its published ports answer."""
+        self.container.reload()
+        return self.container.attrs['NetworkSettings']['Networks']['bridge']['IPAddress']
+
     def version(self):
         return self._client.version()
 

@@ -37,8 +37,21 @@ def address(container, network='bridge', key='IPAddress'):
     return container.attrs['NetworkSettings']['Networks'][network][key]
 
 
+def wait_serving(container, port=80, seconds=10):
+    """httpd needs a moment after the container starts: wait until it listens, asking from inside the container.
+
+    (From inside, so the wait sends nothing to addresses this machine may not route, as with an engine in a
+    lab machine.)
+    """
+    deadline = time.monotonic() + seconds
+    while container.exec_run(['sh', '-c', 'nc -w 1 127.0.0.1 %d </dev/null' % port])[0] != 0:
+        if time.monotonic() > deadline:
+            raise AssertionError('%s does not listen on port %d after %d s' % (container.name, port, seconds))
+        time.sleep(0.1)
+
+
 def wait_listening(host, port, seconds=10):
-    """httpd needs a moment after the container starts; the host reaches any local bridge."""
+    """A published port answers on the engine's address (this machine's loopback for the host's engine)."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -71,7 +84,7 @@ def test_default_bridge_reaches_by_ip_but_not_by_name(make_container):
     c1 = make_container('c1')
     c2 = make_container('c2', command=HTTPD)
     ip2 = address(c2)
-    wait_listening(ip2, 80)
+    wait_serving(c2)
     probes = [
         {'from': c1.name, 'to': ip2, 'count': 2},
         {'from': c1.name, 'to': ip2, 'kind': 'tcp', 'port': 80},
@@ -98,7 +111,7 @@ def test_user_defined_bridge_resolves_and_reaches_by_name(docker_client, prefix,
     c1 = make_container('c1', network=net.name)
     c2 = make_container('c2', command=HTTPD, network=net.name)
     ip2, ip6 = address(c2, net.name), address(c2, net.name, 'GlobalIPv6Address')
-    wait_listening(ip2, 80)
+    wait_serving(c2)
     probes = [
         {'from': c1.name, 'to': c2.name},
         {'from': c1.name, 'to': c2.name, 'kind': 'tcp', 'port': 80},
@@ -129,8 +142,8 @@ def test_two_user_defined_bridges_are_isolated(docker_client, prefix, make_conta
     a2 = make_container('a2', command=HTTPD, network=net1.name)
     b1 = make_container('b1', command=HTTPD, network=net2.name)
     a2_ip, b1_ip = address(a2, net1.name), address(b1, net2.name)
-    wait_listening(a2_ip, 80)
-    wait_listening(b1_ip, 80)
+    wait_serving(a2)
+    wait_serving(b1)
     probes = [
         {'from': a1.name, 'to': a2.name, 'kind': 'tcp', 'port': 80},  # the probe itself works
         {'from': a1.name, 'to': b1_ip, 'expect': 'unreachable', 'timeout': 1},
@@ -166,36 +179,40 @@ def test_network_none_reaches_nothing(make_container):
     assert requests_seen(web) == []
 
 
-def test_published_port_answers_from_host(make_container):
+def test_published_port_answers_from_host(make_container, engine_target, engine_address):
+    """Probes from ``host`` run on the machine the module runs on. The published port answers there at the
+    engine's address (loopback for this machine's engine, the lab machine's address for one in a lab machine);
+    container addresses are probed only where that machine routes them, i.e. on this machine's own engine."""
     port, closed = free_port(), free_port()
     web = make_container('web', command=HTTPD, ports={'80/tcp': port})
     web_ip = address(web)
-    wait_listening('127.0.0.1', port)
+    wait_listening(engine_address, port)
     probes = [
-        {'from': 'host', 'to': web.name, 'kind': 'http', 'url': 'http://127.0.0.1:%d/' % port},
-        {'from': 'host', 'kind': 'http', 'url': 'http://127.0.0.1:%d/missing' % port, 'status': 404},
-        {'from': 'host', 'to': '127.0.0.1', 'kind': 'tcp', 'port': port},
-        {'from': 'host', 'to': '127.0.0.1', 'kind': 'tcp', 'port': closed, 'expect': 'unreachable'},
-        {'from': 'host', 'to': web_ip, 'count': 2},
-        {'from': 'host', 'to': web_ip, 'kind': 'http', 'url': '/'},
+        {'from': 'host', 'to': web.name, 'kind': 'http', 'url': 'http://%s:%d/' % (engine_address, port)},
+        {'from': 'host', 'kind': 'http', 'url': 'http://%s:%d/missing' % (engine_address, port), 'status': 404},
+        {'from': 'host', 'to': engine_address, 'kind': 'tcp', 'port': port},
+        {'from': 'host', 'to': engine_address, 'kind': 'tcp', 'port': closed, 'expect': 'unreachable'},
         {'from': 'host', 'to': 'localhost', 'kind': 'dns', 'address': '127.0.0.1'},
     ]
+    if engine_target is None:
+        probes += [{'from': 'host', 'to': web_ip, 'count': 2}, {'from': 'host', 'to': web_ip, 'kind': 'http', 'url': '/'}]
     result = play([probe_task(probes)])[0]
-    assert_held(result, ['reachable'] * 3 + ['unreachable'] + ['reachable'] * 3)
+    assert_held(result, ['reachable'] * 3 + ['unreachable'] + ['reachable'] * (len(probes) - 4))
     results = result['results']
     assert results[0]['pair'] == 'host -> %s http' % web.name
     assert [results[0]['status'], results[1]['status']] == [200, 404]
-    assert results[3]['error'] == 'connecting to 127.0.0.1:%d: Connection refused' % closed
-    assert results[4]['command'].startswith('python: 2 ICMP echo request(s) to %s' % web_ip)
-    assert results[4]['latency_ms'] > 0
-    assert '127.0.0.1' in results[6]['addresses']
-    assert requests_seen(web) == ['/', '/missing', '/']
+    assert results[3]['error'] == 'connecting to %s:%d: Connection refused' % (engine_address, closed)
+    assert '127.0.0.1' in results[4]['addresses']
+    if engine_target is None:
+        assert results[5]['command'].startswith('python: 2 ICMP echo request(s) to %s' % web_ip)
+        assert results[5]['latency_ms'] > 0
+    assert requests_seen(web) == ['/', '/missing'] + (['/'] if engine_target is None else [])
 
 
-def test_internal_network_cannot_reach_published_port(docker_client, prefix, make_container):
+def test_internal_network_cannot_reach_published_port(docker_client, prefix, make_container, engine_address):
     port = free_port()
     web = make_container('web', command=HTTPD, ports={'80/tcp': port})
-    wait_listening('127.0.0.1', port)
+    wait_listening(engine_address, port)
     inner = make_network(docker_client, prefix + '-internal', ['10.203.4.0/24'], internal=True)
     outer = make_network(docker_client, prefix + '-outer', ['10.203.5.0/24'])
     i1 = make_container('i1', network=inner.name)
@@ -312,7 +329,7 @@ def test_missing_tool_is_named(lean_image, make_container):
 def test_bad_input_fails_before_any_probe_runs(prefix, make_container):
     web = make_container('web', command=HTTPD)
     web_ip = address(web)
-    wait_listening(web_ip, 80)
+    wait_serving(web)
     stopped = make_container('stopped', start=False)
     paused = make_container('paused')
     paused.pause()
