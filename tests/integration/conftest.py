@@ -124,8 +124,8 @@ def pytest_terminal_summary(terminalreporter):
         if engine not in _matrix:
             continue
         rows = _matrix[engine]
-        lines.append('| %s | %s | %d | %d | %d |' % (engine, _versions.get(engine, '?'), len(rows['passed']),
-                                                    len(rows['failed']), len(rows['skipped'])))
+        counts = tuple(len(rows[outcome]) for outcome in ('passed', 'failed', 'skipped'))
+        lines.append('| %s | %s | %d | %d | %d |' % ((engine, _versions.get(engine, '?')) + counts))
     for engine in ENGINES:
         for outcome in ('failed', 'skipped'):
             for entry in _matrix.get(engine, {}).get(outcome, []):
@@ -160,9 +160,9 @@ def host_packages_untouched():
     yield
     after = _host_packages()
     if before is not None and after is not None and before != after:
+        added, removed = sorted(after - before) or 'none', sorted(before - after) or 'none'
         pytest.fail('the test run changed this machine\'s packages (installed: %s; removed: %s): a test depends on '
-                    'something `make setup` does not install' % (sorted(after - before) or 'none',
-                                                                  sorted(before - after) or 'none'), pytrace=False)
+                    'something `make setup` does not install' % (added, removed), pytrace=False)
 
 
 @pytest.fixture

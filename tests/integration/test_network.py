@@ -311,7 +311,8 @@ def test_ipv6_only_network_refuses_fixed_ipv4(prefix, docker_client, api_version
     spec = dict(name=name, enable_ipv4=False, enable_ipv6=True, ipam_config=[{'subnet': 'fd00:201:31::/64'}])
     created, again, with_v4, fixed_v4, fixed_v6 = play([
         task('network', **spec), task('network', **spec),
-        task('network', **dict(spec, ipam_config=[{'subnet': '10.201.31.0/24'}, {'subnet': 'fd00:201:31::/64'}])),
+        task('network', name=name, enable_ipv4=False, enable_ipv6=True,
+             ipam_config=[{'subnet': '10.201.31.0/24'}, {'subnet': 'fd00:201:31::/64'}]),
         task('network_attachment', network=name, container=prefix + '-web', ipv4_address='10.201.31.10'),
         task('network_attachment', network=name, container=prefix + '-web', ipv6_address='fd00:201:31::10'),
     ])

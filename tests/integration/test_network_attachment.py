@@ -262,8 +262,7 @@ def endpoint_rejects_bad_mac_option(client, net, make_container):
     return False
 
 
-def test_mac_address_is_kept_where_it_was_set_and_refused_where_no_engine_applies_it(docker_client, prefix,
-                                                                                  make_container):
+def test_mac_address_kept_where_set_and_refused_where_no_engine_applies_it(docker_client, prefix, make_container):
     """No engine applies a MAC on connect (20.10 has no such input; 26.1 and 28.5 ignore it): a MAC given at
     container create is accepted as it is, and any (re)connect asking for a MAC is refused before it happens."""
     net = prefix + '-net'

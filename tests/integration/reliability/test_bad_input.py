@@ -133,9 +133,10 @@ CASES = [
     ('attach-fixed-on-default-bridge', 'network_attachment', dict(network='bridge', container='{p}-c3',
                                                                   ipv4_address='10.210.254.50'),
      ['ipv4_address 10.210.254.50: fixed addresses work only on user-defined networks']),
-    ('attach-mac-api-too-old', 'network_attachment', dict(network='{p}-net', container='{p}-c2',
-                                                          mac_address='02:42:0a:d2:40:99', api_version='1.41'),
-     ['mac_address needs Docker Engine API 1.44 or newer on connect; this daemon speaks 1.41']),
+    ('attach-mac-on-connect', 'network_attachment', dict(network='{p}-net', container='{p}-c2',
+                                                         mac_address='02:42:0a:d2:40:99'),
+     ['container {p}-c2: mac_address 02:42:0a:d2:40:99 on network {p}-net: Docker does not apply a MAC address on '
+      'connect']),
     ('attach-gw-priority-api-too-old', 'network_attachment', dict(network='{p}-net', container='{p}-c2',
                                                                   gw_priority=5, api_version='1.41'),
      ['gw_priority needs Docker Engine API 1.48 or newer']),
