@@ -117,8 +117,8 @@ def lab_report(hosts, lab):
 def lab_report_failure(report):
     """The failure message of a report with failing checks (lab_report and every scenario role use it)."""
     summary = report.get('summary') or {}
-    return '%s of %s lab checks failed: %s' % (summary.get('failed', 0), summary.get('checks', 0),
-                                              '; '.join(report.get('failed') or []))
+    failed = '; '.join(report.get('failed') or [])
+    return '%s of %s lab checks failed: %s' % (summary.get('failed', 0), summary.get('checks', 0), failed)
 
 
 def _clip(text, width):
@@ -194,8 +194,8 @@ def lab_report_markdown(report):
         out.append('')
         out.extend('- %s' % _md(text) for text in report.get('failed') or [])
     elif summary.get('not_run'):
-        out.append('%s of %s checks passed; %s not run in check mode.' % (summary.get('passed', 0), summary.get('checks', 0),
-                                                                      summary['not_run']))
+        counts = (summary.get('passed', 0), summary.get('checks', 0), summary['not_run'])
+        out.append('%s of %s checks passed; %s not run in check mode.' % counts)
     else:
         out.append('All %s checks passed.' % summary.get('checks', 0))
     out += ['', '## Networks and containers', '', '```mermaid', lab_report_mermaid(report), '```', '']
