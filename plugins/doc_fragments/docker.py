@@ -12,7 +12,7 @@ class ModuleDocFragment:
 options:
   docker_host:
     description:
-      - The Docker daemon to talk to, as C(unix:///path/to/socket) or C(tcp://host:port).
+      - The Docker daemon to talk to, as C(unix:///path/to/socket), C(tcp://host:port) or C(ssh://user@host) (needs C(paramiko)).
       - If not given, the E(DOCKER_HOST) environment variable is used, then C(unix:///var/run/docker.sock).
     type: str
     aliases: [docker_url]
@@ -66,7 +66,8 @@ options:
     type: int
     default: 60
 requirements:
-  - Docker SDK for Python (C(docker)) 7.0 or newer
+  - Docker SDK for Python (C(docker)) 5.0.3 or newer (Debian 12's C(python3-docker) is 5.0.3)
+  - For O(docker_host=ssh://...), the Python package C(paramiko) on the host the module runs on
   - A Docker daemon with Engine API 1.41 or newer
 notes:
   - All modules of this collection belong to the action group C(labnet.docker.docker), so

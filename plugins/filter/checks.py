@@ -49,6 +49,24 @@ def probe_checks(probe_result, scenario, plan):
     return rows
 
 
+NOT_RUN_EXPECTED = 'checked in a real run'
+
+
+def checks_not_run(plan, scenario, reason):
+    """One "not run in check mode" row per entry of ``plan``: check rows, ``{check, probe}`` items or check names.
+
+    Only each entry's ``check`` is read: the other fields may refer to results a
+    check-mode run never produced (a container that is only planned).
+    """
+    if not isinstance(plan, list) or any(not isinstance(item, str) and (not isinstance(item, dict) or 'check' not in item)
+                                         for item in plan):
+        raise AnsibleFilterError('checks_not_run: plan must be a list of check names or dicts with a check, got %r' % (plan,))
+    observed = 'not run in check mode: %s' % reason if reason else 'not run in check mode'
+    return [dict(scenario=scenario, check=item if isinstance(item, str) else item['check'], expected=NOT_RUN_EXPECTED,
+                 observed=observed, ok=None)
+            for item in plan]
+
+
 class FilterModule:
     def filters(self):
-        return {'probe_checks': probe_checks}
+        return {'probe_checks': probe_checks, 'checks_not_run': checks_not_run}

@@ -32,9 +32,14 @@ def _check_row(host, row):
         raise AnsibleFilterError('check %r from %s lacks one of the fields %s' % (row, host, ', '.join(CHECK_FIELDS)))
     ok = row['ok']
     if isinstance(ok, str):
-        ok = ok.strip().lower() in ('true', 'yes', '1')
+        ok = None if ok.strip().lower() in ('', 'none') else ok.strip().lower() in ('true', 'yes', '1')
+    # ok None: a check that could not run (check mode, nothing to probe yet); neither passed nor failed.
     return dict(host=host, scenario=_text(row['scenario']), check=_text(row['check']),
-                expected=_text(row['expected']), observed=_text(row['observed']), ok=bool(ok))
+                expected=_text(row['expected']), observed=_text(row['observed']), ok=None if ok is None else bool(ok))
+
+
+def _status(row):
+    return 'not run' if row['ok'] is None else ('ok' if row['ok'] else 'FAIL')
 
 
 def _container_name(row):
@@ -99,12 +104,21 @@ def lab_report(hosts, lab):
         containers = _containers(entry.get('containers') or [])
         machines.append(dict(host=host, containers=containers,
                              networks=_networks(entry.get('networks') or [], containers, lab)))
-    failed = [row for row in checks if not row['ok']]
-    return dict(lab=lab, summary=dict(checks=len(checks), passed=len(checks) - len(failed), failed=len(failed)),
+    failed = [row for row in checks if row['ok'] is False]
+    not_run = [row for row in checks if row['ok'] is None]
+    return dict(lab=lab, summary=dict(checks=len(checks), passed=len(checks) - len(failed) - len(not_run),
+                                      failed=len(failed), not_run=len(not_run)),
                 failed=['%s: %s / %s (expected %s, observed %s)' % (row['host'], row['scenario'], row['check'],
                                                                     row['expected'], row['observed'] or 'nothing')
                         for row in failed],
                 checks=checks, hosts=machines)
+
+
+def lab_report_failure(report):
+    """The failure message of a report with failing checks (lab_report and every scenario role use it)."""
+    summary = report.get('summary') or {}
+    failed = '; '.join(report.get('failed') or [])
+    return '%s of %s lab checks failed: %s' % (summary.get('failed', 0), summary.get('checks', 0), failed)
 
 
 def _clip(text, width):
@@ -118,7 +132,7 @@ def lab_report_table(report, width=48):
     rows = []
     for row in report.get('checks') or []:
         cells = [row['scenario'], _clip(row['check'], width + 12), _clip(row['expected'], width),
-                 _clip(row['observed'], width), 'ok' if row['ok'] else 'FAIL']
+                 _clip(row['observed'], width), _status(row)]
         rows.append(([row['host']] if several else []) + cells)
     widths = [max([len(header[i])] + [len(row[i]) for row in rows]) for i in range(len(header))]
     rule = '+-' + '-+-'.join('-' * w for w in widths) + '-+'
@@ -128,7 +142,8 @@ def lab_report_table(report, width=48):
 
     summary = report.get('summary') or {}
     lines = [rule, line(header), rule] + [line(row) for row in rows] + [rule]
-    lines.append('%s of %s checks passed' % (summary.get('passed', 0), summary.get('checks', 0)))
+    lines.append('%s of %s checks passed' % (summary.get('passed', 0), summary.get('checks', 0))
+                 + (', %s not run in check mode' % summary['not_run'] if summary.get('not_run') else ''))
     return '\n'.join(lines)
 
 
@@ -178,6 +193,9 @@ def lab_report_markdown(report):
         out.append('**%s of %s checks failed.**' % (summary['failed'], summary.get('checks', 0)))
         out.append('')
         out.extend('- %s' % _md(text) for text in report.get('failed') or [])
+    elif summary.get('not_run'):
+        counts = (summary.get('passed', 0), summary.get('checks', 0), summary['not_run'])
+        out.append('%s of %s checks passed; %s not run in check mode.' % counts)
     else:
         out.append('All %s checks passed.' % summary.get('checks', 0))
     out += ['', '## Networks and containers', '', '```mermaid', lab_report_mermaid(report), '```', '']
@@ -195,7 +213,7 @@ def lab_report_markdown(report):
     out += ['', '## Checks', '', '| ' + ' | '.join(head) + ' |', '|' + ' --- |' * len(head)]
     for row in report.get('checks') or []:
         cells = ([row['host']] if several else []) + [row['scenario'], row['check'], row['expected'],
-                                                      row['observed'], 'ok' if row['ok'] else '**FAIL**']
+                                                      row['observed'], '**FAIL**' if row['ok'] is False else _status(row)]
         out.append('| ' + ' | '.join(_md(cell) if not cell.startswith('**') else cell for cell in cells) + ' |')
     return '\n'.join(out) + '\n'
 
@@ -207,4 +225,5 @@ class FilterModule:
             'lab_report_table': lab_report_table,
             'lab_report_markdown': lab_report_markdown,
             'lab_report_mermaid': lab_report_mermaid,
+            'lab_report_failure': lab_report_failure,
         }

@@ -35,16 +35,17 @@ def _overlaps(candidate, taken):
     return [(net, text) for net, text in taken if net.version == candidate.version and net.overlaps(candidate)]
 
 
-def free_subnet(wanted, taken, candidates=None):
+def free_subnet(wanted, taken, candidates=None, variable=None):
     """The wanted subnet when it overlaps nothing taken, else the first free one of the same size.
 
     ``taken`` lists what is in use on the host: CIDRs, interface addresses such as
     ``172.17.0.1/16``, or dicts ``{subnet, owner}`` so that the result can say who
     holds the wanted range. ``candidates`` are the pools searched, in order, for a
     replacement of the same prefix length. Returns ``{subnet, wanted, moved,
-    conflicts}``; raises when no candidate pool has room.
+    conflicts}``; raises when no candidate pool has room. ``variable`` names the
+    setting ``wanted`` came from, for the error on an invalid subnet.
     """
-    want = _network(wanted, 'wanted subnet')
+    want = _network(wanted, variable or 'wanted subnet')
     held = [item for item in (_taken_entry(entry) for entry in (taken or [])) if item]
     conflicts = _overlaps(want, held)
     result = dict(wanted=str(want), subnet=str(want), moved=False,

@@ -254,7 +254,11 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
             tracker.act('connect', network=name, container=endpoint['container'],
                         endpoint=restorable_endpoint(endpoint['settings']), _container_id=endpoint['id'])
         plan.spec = merged
-        plan.diff = tracker.diff({'state': 'present'}, {'state': 'present'})
+        # Re-creating is the disruptive part: the diff says so and names each endpoint it disconnects and restores.
+        plan.diff = tracker.diff(
+            {'state': 'present', 'endpoints': sorted(endpoint['container'] for endpoint in facts.endpoints)},
+            {'state': 'recreated (removed and created again)',
+             'endpoints': [_restored_text(action) for action in tracker.actions if action['action'] == 'connect']})
     elif verb == 'remove':
         check_not_a_configuration(name, verb, facts.rows)
         attached = sorted(set(endpoint['container'] for endpoint in facts.endpoints)
@@ -273,6 +277,12 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
     else:
         plan.diff = tracker.diff({'state': state}, {'state': state})
     return plan
+
+
+def _restored_text(connect):
+    settings = ', '.join('%s=%s' % (key, ','.join(value) if isinstance(value, list) else value)
+                         for key, value in sorted(connect['endpoint'].items()))
+    return '%s: disconnected, then reconnected%s' % (connect['container'], ' with ' + settings if settings else '')
 
 
 def public_actions(actions):

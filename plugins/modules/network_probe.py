@@ -47,6 +47,7 @@ options:
           - Where the probe starts. A container name or ID; the container must be running.
           - V(host) means the managed host, probing with Python.
         type: str
+        required: true
       to:
         description:
           - The target. A container name (resolved by the source, as its programs would), a DNS name or an IP address.
@@ -197,7 +198,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.probe import EXPECTA
 from ansible_collections.labnet.docker.plugins.module_utils.probe_runner import run_probes
 
 PROBE_OPTIONS = {
-    'from': dict(type='str'),
+    'from': dict(type='str', required=True),
     'to': dict(type='str'),
     'kind': dict(type='str', choices=list(KINDS), default='ping'),
     'port': dict(type='int'),

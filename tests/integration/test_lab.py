@@ -33,13 +33,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def run_playbook(name, tmp_path, extra_vars):
+def run_playbook(name, tmp_path, extra_vars, *args):
     """Run playbooks/<name>.yml on the default inventory; return (rc, json report, stderr)."""
     path = tmp_path / ('%s-vars-%d.json' % (name, random.randrange(10 ** 9)))
     path.write_text(json.dumps(extra_vars))
     cmd = [os.path.join(BIN, 'ansible-playbook'),
            '-i', os.path.join(ROOT, 'inventory', 'hosts.yml'), os.path.join(ROOT, 'playbooks', name + '.yml'),
-           '-e', '@%s' % path]
+           '-e', '@%s' % path] + list(args)
     proc = subprocess.run(cmd, env=ansible_env(ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg')), cwd=ROOT,
                           capture_output=True, text=True, timeout=1200, check=False)
     try:
@@ -59,6 +59,26 @@ def failures(report):
                 if result.get('failed'):
                     found.append((task['task']['name'], result.get('msg')))
     return found
+
+
+def changed_tasks(report):
+    return [task['task']['name'] for play in report['plays'] for task in play['tasks']
+            if task['hosts'].get('localhost', {}).get('changed')]
+
+
+def assert_check_mode_report(tmp_path, planned_scenarios):
+    """The report of a --check run: nothing failed; every check of a planned scenario is "not run in check mode"."""
+    report = json.loads((tmp_path / 'report' / 'report.json').read_text())
+    rows = report['checks']
+    assert set(row['scenario'] for row in rows) == SCENARIOS
+    assert report['summary']['failed'] == 0, report['failed']
+    assert report['summary']['not_run'] == len([row for row in rows if row['ok'] is None])
+    for row in rows:
+        if row['scenario'] in planned_scenarios:
+            assert row['ok'] is None and row['observed'].startswith('not run in check mode: '), row
+        else:
+            assert row['ok'] is not False, row
+    return rows
 
 
 def lab_objects(docker_client, lab):
@@ -94,6 +114,14 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
                      published_ports_servers=[{'name': 'web1', 'host_port': port1},
                                               {'name': 'web2', 'host_port': port2}])
     try:
+        # `make lab LAB_ARGS=--check` on a daemon without the lab: every role says what it would change, creates
+        # nothing, and reports its checks as not run instead of failing them.
+        rc, planned, stderr = run_playbook('lab', tmp_path, extra, '--check')
+        assert rc == 0, (failures(planned), stderr[-2000:])
+        assert planned['stats']['localhost']['changed'] > 0
+        assert lab_objects(docker_client, prefix) == ([], [])
+        assert_check_mode_report(tmp_path, planned_scenarios=SCENARIOS)
+
         rc, first, stderr = run_playbook('lab', tmp_path, extra)
         assert rc == 0, (failures(first), stderr[-2000:])
         assert first['stats']['localhost']['changed'] > 0
@@ -158,11 +186,29 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
         assert '-.->|"shares network namespace"|' in markdown
         assert '| %s | %s-new-bridge | bridge | %s |' % ('localhost', prefix, chosen) in markdown
 
+        # --check on the built lab: nothing would change, and every check runs except the stop-and-restart
+        # experiment of scenario 5 (stopping a container is a change).
+        rc, checked, stderr = run_playbook('lab', tmp_path, extra, '--check')
+        assert rc == 0, (failures(checked), stderr[-2000:])
+        assert checked['stats']['localhost']['changed'] == 0, changed_tasks(checked)
+        rows = assert_check_mode_report(tmp_path, planned_scenarios=set())
+        assert sorted(row['check'] for row in rows if row['ok'] is None) == sorted([
+            'with netcontainer1 stopped, netcontainer2 has only loopback',
+            "after both restart, netcontainer2 has netcontainer1's IPv4 address again",
+            "after both restart, netcontainer2 has netcontainer1's MAC address again",
+            'after both restart, netcontainer2 reaches the web server on localhost:80 again'])
+        assert len(rows) == len(checks)
+
+        # teardown --check plans the removal and removes nothing
+        before = lab_objects(docker_client, prefix)
+        rc, down_planned, stderr = run_playbook('teardown', tmp_path, extra, '--check')
+        assert rc == 0, (failures(down_planned), stderr[-2000:])
+        assert down_planned['stats']['localhost']['changed'] > 0
+        assert lab_objects(docker_client, prefix) == before
+
         rc, second, stderr = run_playbook('lab', tmp_path, extra)
         assert rc == 0, (failures(second), stderr[-2000:])
-        assert second['stats']['localhost']['changed'] == 0, [
-            task['task']['name'] for play in second['plays'] for task in play['tasks']
-            if task['hosts']['localhost'].get('changed')]
+        assert second['stats']['localhost']['changed'] == 0, changed_tasks(second)
         again = json.loads((tmp_path / 'report' / 'report.json').read_text())
         assert again['summary'] == report['summary']
         assert docker_client.networks.get(prefix + '-new-bridge').id == new_bridge.id
@@ -207,7 +253,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
     assert 'web2' not in message
 
     report = json.loads((tmp_path / 'report' / 'report.json').read_text())
-    assert report['summary'] == {'checks': 6, 'passed': 3, 'failed': 3}
+    assert report['summary'] == {'checks': 6, 'passed': 3, 'failed': 3, 'not_run': 0}
     assert all(row['ok'] for row in report['checks'] if row['check'].startswith('web2'))
     assert rc_down == 0, failures(down)
     assert lab_objects(docker_client, prefix) == ([], [])

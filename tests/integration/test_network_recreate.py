@@ -53,8 +53,15 @@ def test_recreate_keeps_endpoints_of_running_and_stopped_containers(prefix, dock
     ]
     assert checked['changed'] is True and checked['actions'] == expected
     assert checked['network']['Id'] == network.id
-    assert checked['diff'] == {'before': {'state': 'present', 'internal': False},
-                               'after': {'state': 'present', 'internal': True}}
+    # --diff shows the disruption: every endpoint disconnected, and what each gets back
+    assert checked['diff'] == {
+        'before': {'state': 'present', 'internal': False, 'endpoints': sorted(names.values())},
+        'after': {'state': 'recreated (removed and created again)', 'internal': True, 'endpoints': [
+            '%s: disconnected, then reconnected with aliases=db, ipv4_address=10.201.30.11' % names['cold'],
+            '%s: disconnected, then reconnected with ipv6_address=fd00:201:30::12' % names['ran'],
+            '%s: disconnected, then reconnected with aliases=site,www, ipv4_address=10.201.30.10, '
+            'ipv6_address=fd00:201:30::10' % names['web'],
+            '%s: disconnected, then reconnected with links=%s:weblink' % (names['dyn'], names['web'])]}}
     assert changed['changed'] is True and changed['actions'] == expected and changed['diff'] == checked['diff']
     assert again['changed'] is False and again['actions'] == []
 

@@ -176,7 +176,7 @@ CASES = [
      ['probes[0]', 'a tcp probe needs port']),
     ('probe-http-no-url', 'network_probe', dict(probes=[{'from': '{p}-c1', 'to': '{p}-c2', 'kind': 'http'}]),
      ['an http probe needs url']),
-    ('probe-no-source', 'network_probe', dict(probes=[{'to': '{p}-c2'}]), ['from is missing']),
+    ('probe-no-source', 'network_probe', dict(probes=[{'to': '{p}-c2'}]), ['missing required arguments: from found in probes']),
     ('probe-missing-source', 'network_probe', dict(probes=[{'from': '{p}-ghost', 'to': '{p}-c2'}]),
      ['source container {p}-ghost does not exist']),
     ('probe-stopped-source', 'network_probe', dict(probes=[{'from': '{p}-stopped', 'to': '{p}-c2'}]),

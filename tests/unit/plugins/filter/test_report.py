@@ -3,9 +3,9 @@ import json
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.labnet.docker.plugins.filter.checks import probe_checks
+from ansible_collections.labnet.docker.plugins.filter.checks import checks_not_run, probe_checks
 from ansible_collections.labnet.docker.plugins.filter.report import (
-    lab_report, lab_report_markdown, lab_report_mermaid, lab_report_table)
+    lab_report, lab_report_failure, lab_report_markdown, lab_report_mermaid, lab_report_table)
 
 C1 = {'Id': 'a' * 64, 'Names': ['/lab-c1'], 'State': 'running',
       'Labels': {'labnet.docker.lab': 'lab', 'labnet.docker.scenario': 'default_bridge'},
@@ -50,7 +50,7 @@ def report(hosts=None):
 
 def test_report_summary_and_failures():
     result = report()
-    assert result['summary'] == {'checks': 2, 'passed': 1, 'failed': 1}
+    assert result['summary'] == {'checks': 2, 'passed': 1, 'failed': 1, 'not_run': 0}
     assert result['failed'] == ['localhost: published_ports / web1 serves its own page '
                                 '(expected page | web1, observed no page: Connection refused)']
     assert [row['ok'] for row in result['checks']] == [True, False]
@@ -152,3 +152,53 @@ def test_probe_checks_when_the_task_failed_before_probing():
 def test_probe_checks_rejects_a_bad_plan():
     with pytest.raises(AnsibleFilterError, match='plan must be a list'):
         probe_checks({}, 's', [{'probe': {}}])
+
+
+class _Undefined(dict):
+    """Stands for a check row whose other fields cannot be evaluated (they refer to results check mode lacks)."""
+
+    def __getitem__(self, key):
+        if key != 'check':
+            raise AssertionError('only the check name may be read, not %s' % key)
+        return dict.__getitem__(self, key)
+
+
+def test_checks_not_run_reads_only_the_names():
+    plan = [_Undefined(check='c1 pings c2', probe=None), _Undefined(check='c1 has an address', observed=None)]
+    rows = checks_not_run(plan, 'default_bridge', 'c1 and c2 would be created first')
+    assert rows == [
+        {'scenario': 'default_bridge', 'check': 'c1 pings c2', 'expected': 'checked in a real run',
+         'observed': 'not run in check mode: c1 and c2 would be created first', 'ok': None},
+        {'scenario': 'default_bridge', 'check': 'c1 has an address', 'expected': 'checked in a real run',
+         'observed': 'not run in check mode: c1 and c2 would be created first', 'ok': None},
+    ]
+
+
+def test_checks_not_run_takes_names():
+    assert [row['check'] for row in checks_not_run(['web1 publishes', 'web2 publishes'], 'published_ports', 'why')] == [
+        'web1 publishes', 'web2 publishes']
+
+
+def test_checks_not_run_rejects_rows_without_a_name():
+    with pytest.raises(AnsibleFilterError, match='plan must be a list of check names or dicts with a check'):
+        checks_not_run([{'probe': {}}], 'x', 'why')
+
+
+def test_not_run_rows_neither_pass_nor_fail():
+    rows = CHECKS[:1] + checks_not_run([{'check': 'web1 serves its own page'}], 'published_ports', 'web1 would be created')
+    result = lab_report([{'host': 'localhost', 'checks': rows, 'containers': [], 'networks': []}], 'lab')
+    assert result['summary'] == {'checks': 2, 'passed': 1, 'failed': 0, 'not_run': 1}
+    assert result['failed'] == []
+    assert [row['ok'] for row in result['checks']] == [True, None]
+    table = lab_report_table(result)
+    assert table.splitlines()[-1] == '1 of 2 checks passed, 1 not run in check mode'
+    assert '| not run |' in table
+    markdown = lab_report_markdown(result)
+    assert '1 of 2 checks passed; 1 not run in check mode.' in markdown
+    assert markdown.rstrip().endswith('| not run |')
+
+
+def test_failure_message_names_every_failing_check():
+    assert lab_report_failure(report()) == (
+        '1 of 2 lab checks failed: localhost: published_ports / web1 serves its own page '
+        '(expected page | web1, observed no page: Connection refused)')

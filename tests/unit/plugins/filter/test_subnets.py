@@ -102,3 +102,8 @@ def test_network_subnets_names_owner_and_skips_excluded():
         {'subnet': '10.1.0.0/24', 'owner': 'network dual'},
         {'subnet': 'fd00::/64', 'owner': 'network dual'},
     ]
+
+
+def test_free_subnet_names_the_setting_of_an_invalid_subnet():
+    with pytest.raises(AnsibleFilterError, match=r"^user_bridge_subnet '172.18.0.0/33' is not a valid subnet: "):
+        free_subnet('172.18.0.0/33', [], ['172.16.0.0/12'], 'user_bridge_subnet')

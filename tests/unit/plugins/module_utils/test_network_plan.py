@@ -113,8 +113,12 @@ def test_plan_recreate_restores_endpoints_fixed_addresses_first():
                            'endpoint': {'ipv4_address': '10.201.1.5', 'ipv6_address': 'fd00:201:1::5',
                                         'aliases': ['www']}}
     assert connects[2]['endpoint'] == {}  # a dynamic address is not pinned, and the MAC is not restored
-    assert plan.diff == {'before': {'state': 'present', 'internal': False},
-                         'after': {'state': 'present', 'internal': True}}
+    assert plan.diff == {
+        'before': {'state': 'present', 'internal': False, 'endpoints': ['app', 'db', 'web']},
+        'after': {'state': 'recreated (removed and created again)', 'internal': True, 'endpoints': [
+            'db: disconnected, then reconnected with ipv4_address=10.201.1.6',
+            'web: disconnected, then reconnected with aliases=www, ipv4_address=10.201.1.5, ipv6_address=fd00:201:1::5',
+            'app: disconnected, then reconnected']}}
     assert plan.tracker.actions[4]['_body']['IPAM']['Config'] == [{'Subnet': '10.201.1.0/24'},
                                                                   {'Subnet': 'fd00:201:1::/64'}]
 
