@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: setup test lint sanity unit integration lab lab-down bench clean
+.PHONY: setup test lint sanity unit integration lab lab-down bench docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -43,6 +43,10 @@ lab: setup
 ## LAB_ARGS="-e labnet_lab=mine".
 lab-down: setup
 	$(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/teardown.yml $(LAB_ARGS)
+
+## The HTML docs site (modules, roles, guides) into build/docs/html, offline, warnings as errors.
+docs: setup
+	bash scripts/docs.sh
 
 clean:
 	rm -rf build tests/output
