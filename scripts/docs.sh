@@ -14,8 +14,8 @@ export ANSIBLE_COLLECTIONS_PATH="$ROOT/build/collections"
 export ANSIBLE_HOME="$OUT/ansible-home"  # nothing of ~/.ansible is read or written
 
 rm -rf "$OUT"
-# antsibull-docs only writes into a directory that is its owner's alone.
-mkdir -p -m 700 "$OUT" "$SRC"
+mkdir -p "$OUT"
+mkdir -m 700 "$SRC"  # antsibull-docs only writes into a directory that is its owner's alone
 
 "$BIN/antsibull-docs" lint-collection-docs --plugin-docs --skip-rstcheck "$ROOT"
 "$BIN/antsibull-docs" --config-file "$ROOT/docs/site/antsibull-docs.cfg" collection \
