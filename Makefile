@@ -7,13 +7,13 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: setup test lint sanity unit integration lab lab-down bench docs clean
+.PHONY: setup test lint sanity matrix unit integration lab lab-down bench docs clean
 
 setup:
 	bash scripts/setup.sh
 
-## The whole test suite: static checks first, then one pytest run (unit, integration, molecule, bench smoke).
-test: setup lint sanity
+## The whole test suite: static checks, the version matrix, then one pytest run (unit, integration, molecule, bench smoke).
+test: setup lint sanity matrix
 	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
@@ -24,6 +24,10 @@ lint:
 
 sanity:
 	bash scripts/sanity.sh
+
+## tests/unit and the smoke set under the other ansible-core versions (MATRIX_VERSIONS, default 2.17), a venv each.
+matrix: setup
+	bash scripts/matrix.sh
 
 unit: setup
 	$(BIN)/pytest tests/unit
