@@ -93,6 +93,8 @@ options:
         it, running, created or stopped, is disconnected (with O(force) if given). The disconnects come first, so an
         address one of them holds can be given to a listed container in the same task.
       - This is what community.docker's C(docker_network) does with C(connected) and C(appends=false).
+      - As with C(docker network disconnect), a container for which this was the only network is left with
+        loopback only.
       - Only containers of the daemon the task talks to are seen; on a swarm-scoped network, containers on
         other nodes are not touched.
       - Only with O(state=present). Refused on the predefined networks V(bridge), V(host) and V(none)
