@@ -6,14 +6,23 @@ BIN := $(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# `make test LABNET_ENGINES=host,docker28` picks engines of the matrix (docs/engines.md); empty means all.
+export LABNET_ENGINES
 
-.PHONY: setup test lint sanity matrix unit integration lab lab-down bench docs clean
+.PHONY: setup engines test lint sanity matrix unit integration lab lab-down bench docs clean
 
 setup:
 	bash scripts/setup.sh
 
-## The whole test suite: static checks, the version matrix, then one pytest run (unit, integration, molecule, bench smoke).
-test: setup lint sanity matrix
+## The newer engines of the test matrix as lab-machine images, from Debian's own docker.io:
+## labnet/lab-machine:trixie (26.1) and labnet/lab-machine:sid (28.x). Cached like the lab machine.
+engines: setup
+	LAB_MACHINE_SUITE=trixie LABNET_LAB_MACHINE_IMAGE=labnet/lab-machine:trixie bash scripts/build-lab-machine-image.sh
+	LAB_MACHINE_SUITE=sid LABNET_LAB_MACHINE_IMAGE=labnet/lab-machine:sid bash scripts/build-lab-machine-image.sh
+
+## The whole test suite: static checks, the ansible-core version matrix, then one pytest run (unit, integration,
+## molecule, bench smoke). LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
+test: setup engines lint sanity matrix
 	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
@@ -32,7 +41,7 @@ matrix: setup
 unit: setup
 	$(BIN)/pytest tests/unit
 
-integration: setup
+integration: setup engines
 	$(BIN)/pytest tests/integration
 
 ## Timings of the same network work done five ways; settings BENCH_* are described in bench/README.md.

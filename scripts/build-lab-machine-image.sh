@@ -7,7 +7,9 @@
 #
 # Cached: skipped when the image carries the hash of this script and of
 # scripts/lab-machine/ in its label labnet.image.build-hash. FORCE=1 rebuilds.
-# LAB_MACHINE_SUITE (default bookworm) and LAB_MACHINE_MIRROR choose the source.
+# LAB_MACHINE_SUITE (default bookworm) and LAB_MACHINE_MIRROR choose the source;
+# `make engines` builds labnet/lab-machine:trixie (Docker 26.1) and :sid (Docker 28.x)
+# with it, the engines of the test matrix (docs/engines.md).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRC="$ROOT/scripts/lab-machine"
@@ -17,7 +19,7 @@ HASH_LABEL=labnet.image.build-hash
 say() { echo "build-lab-machine-image: $*"; }
 die() { echo "build-lab-machine-image: ERROR: $*" >&2; exit 1; }
 
-hash=$(cat "$0" "$SRC/Dockerfile" "$SRC/lab-machine-init" | sha256sum | cut -c1-16)
+hash=$( (cat "$0" "$SRC/Dockerfile" "$SRC/lab-machine-init"; echo "$SUITE") | sha256sum | cut -c1-16)
 current=$(docker image inspect --format "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$IMAGE" 2>/dev/null || true)
 previous=$(docker image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 if [ -z "${FORCE:-}" ] && [ "$current" = "$hash" ]; then
@@ -36,6 +38,8 @@ hooks=/usr/share/mmdebstrap/hooks/merged-usr
 
 # busybox-static: the engine role builds the busybox lab image from /bin/busybox.
 packages=python3,mount,docker.io,python3-docker,iptables,ca-certificates,procps,iproute2,iputils-ping,busybox-static,tini
+# From trixie on, docker.io no longer carries the docker CLI.
+case "$SUITE" in bookworm|bullseye) ;; *) packages="$packages,docker-cli" ;; esac
 base="labnet/lab-machine-rootfs:$hash"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; docker image rm "$base" >/dev/null 2>&1 || true' EXIT
@@ -45,6 +49,7 @@ start=$(date +%s)
 # shellcheck disable=SC2016  # the hooks are run by mmdebstrap, which passes the root as $1
 mmdebstrap --variant=apt --hook-dir="$hooks" \
   --aptopt='APT::Install-Recommends "false"' \
+  --aptopt='Acquire::Check-Valid-Until "false"' \
   --include="$packages" \
   --customize-hook='printf "#!/bin/sh\n# no services start inside the lab machine image\nexit 101\n" >"$1/usr/sbin/policy-rc.d"' \
   --customize-hook='chmod 0755 "$1/usr/sbin/policy-rc.d"' \

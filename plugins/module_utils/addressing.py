@@ -68,6 +68,9 @@ def address_problems(settings, network):
         if version == 6 and not network.get('EnableIPv6'):
             problems.append('%s %s: network %s does not have IPv6 enabled' % (field, address, name))
             continue
+        if version == 4 and network.get('EnableIPv4') is False:
+            problems.append('%s %s: network %s has IPv4 disabled (enable_ipv4 false)' % (field, address, name))
+            continue
         pools = network_pools(network, version)
         if not pools:
             problems.append('%s %s: network %s has no user-configured IPv%d subnet, and a fixed address '

@@ -26,7 +26,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.addressing import (
     ADDRESS_FIELDS, address_holders, address_problems, subnet_is_user_configured)
 from ansible_collections.labnet.docker.plugins.module_utils.endpoint import (
     ENDPOINT_FIELDS, container_name, endpoint_config, endpoint_differences, endpoint_from_inspect, endpoint_on,
-    normalize_endpoint, unsupported_endpoint_fields)
+    MAC_ON_CONNECT, normalize_endpoint, unsupported_endpoint_fields)
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 # Fields the daemon stores as configuration; a reconnect keeps those the task does not set.
@@ -267,9 +267,13 @@ def plan_attachment(attachment, network, records, api_version, others=()):
         desired = _own_desired(settings, cid)
         endpoint = live_endpoint(record, network)
         actual = endpoint_from_inspect(endpoint, cid) if endpoint is not None else None
-        differences = []
+        differences = endpoint_differences(desired, actual) if actual is not None else []
+        if desired.get('mac_address') and (actual is None or differences):
+            # A (re)connect would leave the container with a MAC the daemon picks, never the asked-for one.
+            problems.append('container %s: mac_address %s on network %s: %s'
+                            % (name, desired['mac_address'], net_name, MAC_ON_CONNECT))
+            continue
         if actual is not None:
-            differences = endpoint_differences(desired, actual)
             if not differences:
                 plan.unchanged.append(dict(container=name, id=cid, connected=True, endpoint=actual))
                 continue

@@ -10,13 +10,21 @@ is absent (or None) was not asked for and is not compared.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 ENDPOINT_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'mac_address', 'gw_priority')
 
 # Engine API version that first accepts each field on connect.
-ENDPOINT_FIELD_MIN_API = {'mac_address': '1.44', 'gw_priority': '1.48'}
+ENDPOINT_FIELD_MIN_API = {'gw_priority': '1.48'}
+# No engine applies EndpointConfig.MacAddress on connect: 20.10 (API 1.41) has no such input, and
+# 26.1 and 28.5 accept it and give the endpoint a MAC of their own, for running, created and stopped
+# containers alike (docs/engines.md). Only container create honours it.
+MAC_ON_CONNECT = ('Docker does not apply a MAC address on connect (Engine 20.10 has no such setting; 26.1 and '
+                  '28.5 accept it and assign another): give it when the container is created (docker run '
+                  '--mac-address, or the networks option of community.docker.docker_container), or leave '
+                  'mac_address out')
 
 
 def normalize_ip(value, version=None, field='address'):
@@ -51,10 +59,35 @@ def normalize_mac(value):
     return text
 
 
+CONTAINER_NAME = re.compile(r'^/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
+
+
+def link_problem(link):
+    """Why the daemon would refuse a link the user wrote (None when it is ``name`` or ``name:alias``).
+
+    The daemon checks links only while it sets the endpoint up, after it has already recorded the
+    connection on the container (a half-made endpoint), so they are checked before connecting.
+    """
+    parts = str(link).split(':')
+    if len(parts) > 2:
+        return 'is not name or name:alias (%d colons)' % (len(parts) - 1)
+    if not all(CONTAINER_NAME.match(part) for part in parts):
+        return 'is not name or name:alias of container names (letters, digits, _ . -)'
+    return None
+
+
 def normalize_endpoint(settings):
     """Desired endpoint settings from module parameters, normalised for comparison."""
     settings = settings or {}
     result = {}
+    for field in ('ipv4_address', 'ipv6_address'):
+        if '%' in str(settings.get(field) or ''):
+            # Like a bad link, the daemon refuses a zone id only after recording the connection.
+            raise LabnetDockerError('%s %r has a zone id (%%...); give the plain address' % (field, settings[field]))
+    for link in settings.get('links') or []:
+        problem = link_problem(link)
+        if problem:
+            raise LabnetDockerError('links: %r %s' % (link, problem))
     if settings.get('ipv4_address') not in (None, ''):
         result['ipv4_address'] = normalize_ip(settings['ipv4_address'], 4, 'ipv4_address')
     if settings.get('ipv6_address') not in (None, ''):
@@ -79,6 +112,16 @@ def stringify(value):
     return str(value)
 
 
+def user_aliases(endpoint, container_id=''):
+    """The aliases an endpoint was given, sorted: without the container-ID alias the daemon adds.
+
+    Engines before API 1.44 (Docker 25) add the short container ID to every endpoint's Aliases;
+    newer ones keep it in DNSNames. Dropping it makes every engine read the same.
+    """
+    container_id = container_id or ''
+    return sorted(set((endpoint or {}).get('Aliases') or []) - {container_id[:12], container_id})
+
+
 def endpoint_from_inspect(endpoint, container_id=''):
     """What an existing endpoint was configured with, from the container's inspect record.
 
@@ -88,12 +131,10 @@ def endpoint_from_inspect(endpoint, container_id=''):
     """
     endpoint = endpoint or {}
     ipam = endpoint.get('IPAMConfig') or {}
-    short_id = (container_id or '')[:12]
-    aliases = set(endpoint.get('Aliases') or []) - {short_id, container_id}
     return {
         'ipv4_address': normalize_ip(ipam.get('IPv4Address'), 4, 'IPv4Address'),
         'ipv6_address': normalize_ip(ipam.get('IPv6Address'), 6, 'IPv6Address'),
-        'aliases': sorted(aliases),
+        'aliases': user_aliases(endpoint, container_id),
         'links': sorted(set(normalize_link(link) for link in endpoint.get('Links') or [])),
         'driver_options': dict(endpoint.get('DriverOpts') or {}),
         'mac_address': normalize_mac(endpoint.get('MacAddress')) if endpoint.get('MacAddress') else None,

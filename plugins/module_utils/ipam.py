@@ -31,11 +31,24 @@ GLOBAL_SCOPES = ('swarm', 'global')
 
 
 def parse_cidr(value, where):
-    """An ``ip_network`` from CIDR text; raises naming ``where`` and the value."""
-    text = str(value).strip()
+    """An ``ip_network`` from CIDR text; raises naming ``where`` and the value.
+
+    Only CIDR as the daemon takes it: a decimal prefix length without leading zeros and no
+    surrounding spaces. A netmask (``/255.255.255.0``) or ``/024`` is refused rather than
+    normalised, so what the task says is what the daemon gets and what a diff shows.
+    """
+    text = str(value)
     if '/' not in text:
         raise LabnetDockerError('%s %r is not in CIDR notation (address/prefix length, like 10.0.0.0/24)'
                                 % (where, value))
+    if text != text.strip():
+        raise LabnetDockerError('%s %r has surrounding spaces' % (where, value))
+    prefix = text.rsplit('/', 1)[1]
+    if not prefix.isdigit() or (len(prefix) > 1 and prefix.startswith('0')):
+        raise LabnetDockerError('%s %r: the prefix length must be a number of bits like /24 (no netmask, no leading '
+                                'zeros)' % (where, value))
+    if '%' in text:
+        raise LabnetDockerError('%s %r has a zone id (%%...); the daemon takes plain networks' % (where, value))
     try:
         loose = ipaddress.ip_network(text, strict=False)
     except ValueError:
@@ -46,15 +59,20 @@ def parse_cidr(value, where):
 
 
 def parse_address(value, where):
+    text = str(value)
+    if '%' in text:
+        raise LabnetDockerError('%s %r has a zone id (%%...); the daemon takes plain addresses' % (where, value))
+    if text != text.strip():
+        raise LabnetDockerError('%s %r has surrounding spaces' % (where, value))
     try:
-        return ipaddress.ip_address(str(value).strip())
+        return ipaddress.ip_address(text)
     except ValueError:
         raise LabnetDockerError('%s %r is not a valid IP address' % (where, value))
 
 
-def _inside(address, subnet, where):
+def _inside(address, subnet, where, written):
     if address.version != subnet.version or address not in subnet:
-        raise LabnetDockerError('%s %s is outside subnet %s' % (where, address, subnet))
+        raise LabnetDockerError('%s %s is outside subnet %s' % (where, written, subnet))
     return str(address)
 
 
@@ -73,6 +91,18 @@ def _resolve_aliases(pool, where):
     return pool
 
 
+def _not_reserved(address, subnet, where, written):
+    """The subnet's network address (and IPv4 broadcast address) are never a gateway or aux address."""
+    if address == subnet.network_address:
+        raise LabnetDockerError('%s %s is the network address of subnet %s' % (where, written, subnet))
+    if subnet.version == 4 and address == subnet.broadcast_address:
+        raise LabnetDockerError('%s %s is the broadcast address of subnet %s' % (where, written, subnet))
+
+
+# IPv4 /31 and /32 and IPv6 /128 leave no address for a gateway and a container.
+SMALLEST_PREFIX = {4: 30, 6: 127}
+
+
 def normalize_pool(pool, index):
     """One ``ipam_config`` entry -> a normalised pool (see the module docstring)."""
     where = 'ipam_config[%d]' % index
@@ -85,11 +115,17 @@ def normalize_pool(pool, index):
     if not pool.get('subnet'):
         raise LabnetDockerError('%s needs a subnet' % where)
     subnet = parse_cidr(pool['subnet'], where + '.subnet')
+    if subnet.prefixlen > SMALLEST_PREFIX[subnet.version]:
+        raise LabnetDockerError('%s.subnet %s is too small: a /%d leaves no address for a gateway and a container '
+                                '(IPv%d needs /%d or larger)' % (where, pool['subnet'], subnet.prefixlen, subnet.version,
+                                                                 SMALLEST_PREFIX[subnet.version]))
     result = dict.fromkeys(POOL_KEYS)
     result['subnet'] = str(subnet)
+    gateway = None
     if pool.get('gateway'):
         gateway = parse_address(pool['gateway'], where + '.gateway')
-        result['gateway'] = _inside(gateway, subnet, where + '.gateway')
+        result['gateway'] = _inside(gateway, subnet, where + '.gateway', pool['gateway'])
+        _not_reserved(gateway, subnet, where + '.gateway', pool['gateway'])
     if pool.get('ip_range'):
         ip_range = parse_cidr(pool['ip_range'], where + '.ip_range')
         if ip_range.version != subnet.version or not ip_range.subnet_of(subnet):
@@ -99,9 +135,19 @@ def normalize_pool(pool, index):
         if not isinstance(pool['aux_addresses'], dict):
             raise LabnetDockerError('%s.aux_addresses must be a dict of name: address' % where)
         aux = {}
+        implied = gateway or subnet.network_address + 1  # the daemon's gateway when none is given
+        holders = {}
         for name, value in sorted(pool['aux_addresses'].items()):
             field = '%s.aux_addresses.%s' % (where, name)
-            aux[str(name)] = _inside(parse_address(value, field), subnet, field)
+            address = parse_address(value, field)
+            aux[str(name)] = _inside(address, subnet, field, value)
+            _not_reserved(address, subnet, field, value)
+            if address == implied:
+                raise LabnetDockerError('%s %s is the gateway of subnet %s%s' % (
+                    field, value, subnet, '' if gateway else ' (the first address, as none is given)'))
+            if address in holders:
+                raise LabnetDockerError('%s %s is also aux address %s' % (field, value, holders[address]))
+            holders[address] = name
         result['aux_addresses'] = aux
     return result
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from ansible_collections.labnet.docker.plugins.module_utils.endpoint import user_aliases
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 PREDEFINED_NETWORKS = frozenset(('bridge', 'host', 'none'))
@@ -48,7 +49,7 @@ def container_endpoints(api, network):
     """Endpoints of the containers attached to an inspected network, sorted by name.
 
     Aliases live only in the container's own record, so each attached container
-    is inspected once.
+    is inspected once. The container-ID alias older engines add is left out (user_aliases).
     """
     endpoints = []
     for cid, entry in sorted((network.get('Containers') or {}).items(), key=lambda kv: kv[1].get('Name', '')):
@@ -64,6 +65,6 @@ def container_endpoints(api, network):
         if container:
             settings = (container.get('NetworkSettings') or {}).get('Networks') or {}
             endpoint = settings.get(network.get('Name')) or {}
-            record['aliases'] = sorted(set(endpoint.get('Aliases') or []))
+            record['aliases'] = user_aliases(endpoint, cid)
         endpoints.append(record)
     return endpoints

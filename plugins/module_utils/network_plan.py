@@ -31,8 +31,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.addressing import ad
 from ansible_collections.labnet.docker.plugins.module_utils.ipam import address_space, overlapping_network
 from ansible_collections.labnet.docker.plugins.module_utils.lookup import PREDEFINED_NETWORKS, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network_spec import (
-    actual_from_inspect, check_combination, compare, create_body, merge_spec, planned_row, spec_summary,
-    unsupported_options)
+    actual_from_inspect, check_combination, compare, create_body, family_problems, merge_spec, planned_row,
+    spec_summary, unsupported_options)
 
 RECREATE_POLICIES = ('on_change', 'never', 'always')
 STATES = ('present', 'absent')
@@ -181,6 +181,12 @@ def check_kept_addresses(spec, endpoints, rows):
         raise LabnetDockerError('; '.join(problems) + '; nothing was changed', problems=problems)
 
 
+def _refuse_family_problems(spec, where=''):
+    problems = family_problems(spec, where)
+    if problems:
+        raise LabnetDockerError('; '.join(problems), problems=problems)
+
+
 def check_not_a_configuration(name, verb, rows):
     """The daemon keeps a config-only network while networks take their configuration from it."""
     users = sorted(row.get('Name') for row in rows if (row.get('ConfigFrom') or {}).get('Network') == name)
@@ -229,6 +235,7 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
     plan = Plan(name=name, state=state, verb=verb, network=network, tracker=tracker, warnings=warnings,
                 diff={}, spec=spec)
     if verb == 'create':
+        _refuse_family_problems(spec)
         check_new_network(spec, facts, dup_ids)
         tracker.act('create', network=name, _body=create_body(spec))
         plan.diff = dict(before={'state': 'absent'}, after=dict(state='present', **spec_summary(spec)))
@@ -236,6 +243,7 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
         actual = actual_from_inspect(network)
         merged = merge_spec(spec, actual)
         check_combination(spec, merged.config_only, merged.config_from, network=name)
+        _refuse_family_problems(merged, 'network %s: ' % name)
         check_not_a_configuration(name, verb, facts.rows)
         check_new_network(merged, facts, dup_ids | {net_id})
         check_kept_addresses(merged, facts.endpoints, facts.rows)

@@ -14,7 +14,8 @@ Entry points (all pure; the network module and topology call the same ones):
 - :func:`merge_spec` - the full settings for re-creating an existing network: the
   given fields, and the network's own values for the ones left out.
 - :func:`create_body` - the Engine API ``POST /networks/create`` body.
-- :func:`unsupported_options` - given options the daemon's API version cannot take.
+- :func:`unsupported_options` - given options the daemon's API version cannot take (table OPTION_API).
+- :func:`family_problems` - IPv4 turned off without IPv6, or with IPv4 pools.
 - :func:`planned_row` - a listing-row stand-in for a network about to be created, so that a
   caller planning several networks from one listing can add it to the rows the next
   overlap check sees.
@@ -28,7 +29,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.endpoint import stri
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.ipam import (
     normalize_pools, pool_sort_key, pools_differ, pools_from_inspect)
-from ansible_collections.labnet.docker.plugins.module_utils.labels import LAB_LABEL, managed_labels
+from ansible_collections.labnet.docker.plugins.module_utils.labels import (
+    LAB_LABEL, MANAGED_LABEL, MANAGED_VALUE, managed_labels)
 
 # The compared fields, in the order differences are reported.
 SPEC_FIELDS = ('driver', 'driver_options', 'ipam_driver', 'ipam_driver_options', 'ipam_config', 'enable_ipv6',
@@ -68,9 +70,17 @@ NETWORK_ARGS = dict(
     force=dict(type='bool', default=False),
 )
 
-# Engine API version that first accepts each option.
-OPTION_MIN_API = {'attachable': '1.25', 'ingress': '1.29', 'scope': '1.30', 'config_only': '1.30',
-                  'config_from': '1.30', 'enable_ipv4': '1.47'}
+# option -> (the Engine API version that first accepts it, the value every older engine has without
+# it). On an older engine an option that only restates that value is accepted and changes nothing
+# (enable_ipv4: true on Docker 26: IPv4 is all it does); any other value is refused naming the version.
+OPTION_API = {
+    'attachable': ('1.25', None),
+    'ingress': ('1.29', None),
+    'scope': ('1.30', None),
+    'config_only': ('1.30', None),
+    'config_from': ('1.30', None),
+    'enable_ipv4': ('1.47', True),
+}
 
 # What the daemon refuses together with config_from ("user specified configurations are not
 # supported if the network depends on a configuration network") and with config_only.
@@ -106,11 +116,22 @@ class NetworkSpec:
 
 
 def _options(value, option):
+    """A map of text values, as the daemon stores labels and options; anything else is refused.
+
+    Strings, numbers and booleans become the text the daemon keeps; None, a list or a map has no
+    text the daemon would keep as meant (it would be "None" or a Python repr), so it is refused.
+    """
     if value is None:
         return None
     if not isinstance(value, dict):
         raise LabnetDockerError('%s must be a dict, got %r' % (option, value))
-    return dict((str(key), stringify(item)) for key, item in value.items())
+    result = {}
+    for key, item in value.items():
+        if item is None or isinstance(item, (dict, list, tuple)):
+            raise LabnetDockerError('%s.%s: %r is not a text, number or boolean; the daemon keeps only text'
+                                    % (option, key, item))
+        result[str(key)] = stringify(item)
+    return result
 
 
 def _text(value):
@@ -118,6 +139,26 @@ def _text(value):
         return None
     text = str(value).strip()
     return text or None
+
+
+# Go's strconv.ParseBool, which the bridge driver uses for its boolean options.
+GO_BOOLEANS = ('1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False')
+BRIDGE_BOOLEAN_OPTIONS = ('com.docker.network.bridge.enable_icc', 'com.docker.network.bridge.enable_ip_masquerade',
+                          'com.docker.network.bridge.default_bridge', 'com.docker.network.bridge.inhibit_ipv4')
+
+
+def driver_option_problem(key, text):
+    """Why the daemon would refuse (or misread) a well-known driver option's value (None when fine)."""
+    if key == 'com.docker.network.driver.mtu':
+        if not text.isdigit() or not 68 <= int(text) <= 65535:
+            return 'is not an MTU: a whole number of bytes from 68 to 65535'
+    elif key in BRIDGE_BOOLEAN_OPTIONS:
+        if text not in GO_BOOLEANS:
+            return 'is not a boolean (true or false)'
+    elif key == 'com.docker.network.bridge.name':
+        if not 0 < len(text) <= 15 or any(char in text for char in ' /:'):
+            return 'is not a Linux interface name (1 to 15 characters, no spaces, slashes or colons)'
+    return None
 
 
 def name_problem(name):
@@ -140,6 +181,9 @@ def spec_from_params(params):
     if problem:
         raise LabnetDockerError('name %r %s' % (params['name'], problem))
     labels = _options(params.get('labels'), 'labels')
+    if labels and labels.get(MANAGED_LABEL, MANAGED_VALUE) != MANAGED_VALUE:
+        raise LabnetDockerError('labels sets %s=%s, a label the collection sets itself (%s on every network it '
+                                'creates); leave it out' % (MANAGED_LABEL, labels[MANAGED_LABEL], MANAGED_VALUE))
     lab = _text(params.get('lab'))
     if lab:
         labels = dict(labels or {})
@@ -157,10 +201,15 @@ def spec_from_params(params):
     for key, value in values.items():
         if value is not None and not isinstance(value, bool):
             raise LabnetDockerError('%s must be a boolean, got %r' % (key, value))
+    driver_options = _options(params.get('driver_options'), 'driver_options')
+    for key, text in sorted((driver_options or {}).items()):
+        problem = driver_option_problem(key, text)
+        if problem:
+            raise LabnetDockerError('driver_options.%s %r %s' % (key, params['driver_options'][key], problem))
     spec = NetworkSpec(
         name=name,
         driver=_text(params.get('driver')),
-        driver_options=_options(params.get('driver_options'), 'driver_options'),
+        driver_options=driver_options,
         ipam_driver=_text(params.get('ipam_driver')),
         ipam_driver_options=_options(params.get('ipam_driver_options'), 'ipam_driver_options'),
         ipam_config=normalize_pools(params.get('ipam_config') or None, values['enable_ipv6']),
@@ -170,6 +219,10 @@ def spec_from_params(params):
         labels_mode=labels_mode,
         **values)
     check_combination(spec, spec.config_only, spec.config_from)
+    if spec.enable_ipv4 is False and (spec.enable_ipv6 is False or spec.ipam_config):
+        problems = family_problems(spec)
+        if problems:
+            raise LabnetDockerError('; '.join(problems))
     return spec
 
 
@@ -210,7 +263,8 @@ def actual_from_inspect(network):
         ipam_driver_options=dict(ipam.get('Options') or {}),
         ipam_config=pools_from_inspect(ipam.get('Config')),
         enable_ipv6=bool(network.get('EnableIPv6')),
-        enable_ipv4=network.get('EnableIPv4'),
+        # Engines before API 1.47 do not report EnableIPv4: IPv4 is always on there.
+        enable_ipv4=network.get('EnableIPv4', True) is not False,
         internal=bool(network.get('Internal')),
         attachable=bool(network.get('Attachable')),
         ingress=bool(network.get('Ingress')),
@@ -277,6 +331,8 @@ def merge_spec(spec, actual):
         values['ipam_config'] = spec.ipam_config
     if values['enable_ipv6'] is False and values['ipam_config']:
         values['ipam_config'] = [pool for pool in values['ipam_config'] if ':' not in pool['subnet']]
+    if values['enable_ipv4'] is False and values['ipam_config'] and spec.ipam_config is None:
+        values['ipam_config'] = [pool for pool in values['ipam_config'] if ':' in pool['subnet']]
     if values['config_only']:
         for field in CONFIG_ONLY_EXCLUDES:
             values[field] = None
@@ -352,6 +408,7 @@ def planned_row(spec, config_row=None):
     return {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Scope': scope, 'Driver': spec.driver or 'bridge',
             'ConfigOnly': bool(spec.config_only), 'ConfigFrom': {'Network': spec.config_from or ''},
             'EnableIPv6': bool(source.get('EnableIPv6')), 'IPAM': source.get('IPAM') or {},
+            'EnableIPv4': source.get('EnableIPv4', True) is not False,
             # What attachment planning reads (attachment.network_problems, addressing): the
             # topology plans containers onto networks it has not created yet.
             'Internal': bool(spec.internal), 'Attachable': bool(spec.attachable), 'Ingress': bool(spec.ingress),
@@ -369,11 +426,32 @@ def spec_summary(spec):
 
 
 def unsupported_options(spec, version_tuple):
-    """``[(option, minimum API version)]`` for given options the daemon cannot take."""
+    """``[(option, minimum API version)]`` for given options the daemon cannot take (see OPTION_API)."""
     missing = []
     for option in SPEC_FIELDS:
-        minimum = OPTION_MIN_API.get(option)
-        if minimum and getattr(spec, option) is not None:
+        minimum, older_default = OPTION_API.get(option, (None, None))
+        value = getattr(spec, option)
+        if minimum and value is not None and value != older_default:
             if version_tuple < tuple(int(part) for part in minimum.split('.')):
                 missing.append((option, minimum))
     return missing
+
+
+def family_problems(spec, where=''):
+    """Why a network created from ``spec`` would have no address family, or pools it ignores ([] when fine).
+
+    ``spec`` holds the values the network will have (given, or kept on a re-create); left-out
+    IPv4 means on and left-out IPv6 off, as the daemon has them. A config_from network takes both
+    from its configuration network, so it is not checked here.
+    """
+    if spec.config_from or spec.enable_ipv4 is not False:
+        return []
+    problems = []
+    if spec.enable_ipv6 is not True:
+        problems.append('%senable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the daemon '
+                        'refuses one with neither' % where)
+    ipv4 = [pool['subnet'] for pool in spec.ipam_config or [] if ':' not in pool['subnet']]
+    if ipv4:
+        problems.append('%sipam_config has IPv4 pool %s but enable_ipv4 is false: the network would have no IPv4, '
+                        'so give IPv6 pools only or leave enable_ipv4 out' % (where, ', '.join(ipv4)))
+    return problems

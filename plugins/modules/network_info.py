@@ -44,6 +44,7 @@ options:
   verbose:
     description:
       - Add an C(endpoints) list to each network, with the name, ID, addresses, MAC and aliases of each attached container.
+      - The aliases are the ones the container was given; the container-ID alias that engines before Docker 25 add by themselves is left out, so every engine reads the same.
     type: bool
     default: false
 '''

@@ -32,9 +32,16 @@ def discover():
 
 
 SCENARIOS = discover()
+# The lab scenarios run again on lab machines with Docker 28 (sid's docker.io, `make engines`):
+# what differs from 20.10 is in docs/engines.md.
+NEWER_ENGINE_IMAGES = {'docker28': 'labnet/lab-machine:sid'}
+NEWER_ENGINE_SCENARIOS = ('default_bridge', 'user_bridge', 'published_ports', 'container_network', 'no_network',
+                          'multihost')
+RUNS = [(scenario, 'docker20') for scenario in SCENARIOS] + [
+    (scenario, engine) for engine in NEWER_ENGINE_IMAGES for scenario in NEWER_ENGINE_SCENARIOS]
 
 
-def molecule_env(run_id, state_dir):
+def molecule_env(run_id, state_dir, image=LAB_MACHINE_IMAGE):
     # Only what molecule needs: no ANSIBLE_* or MOLECULE_* from the caller (the Makefile
     # exports ANSIBLE_CONFIG, the harness an interpreter that does not exist in instances).
     env = {key: value for key, value in os.environ.items()
@@ -42,6 +49,7 @@ def molecule_env(run_id, state_dir):
     env.update(
         PATH=BIN + os.pathsep + env.get('PATH', ''),
         LABNET_MOL_RUN=run_id,
+        LABNET_MOL_IMAGE=image,
         MOLECULE_EPHEMERAL_DIRECTORY=state_dir,
         NO_COLOR='1',
         ANSIBLE_NOCOLOR='1',
@@ -62,17 +70,18 @@ def leftovers(client, run_id):
     return containers, networks
 
 
-def run_scenario(scenario, client, state_root):
-    """`molecule test -s scenario`; returns (returncode, seconds, log path, leftovers found)."""
+def run_scenario(scenario, engine, client, state_root):
+    """`molecule test -s scenario` on lab machines of ``engine``; returns (returncode, seconds, log path, leftovers)."""
     run_id = uuid.uuid4().hex[:6]
-    state_dir = os.path.join(state_root, scenario)
+    state_dir = os.path.join(state_root, scenario + '-' + engine)
     os.makedirs(state_dir, exist_ok=True)
-    log_path = os.path.join(LOG_DIR, scenario + '.log')
+    log_path = os.path.join(LOG_DIR, '%s-%s.log' % (scenario, engine))
+    image = NEWER_ENGINE_IMAGES.get(engine, LAB_MACHINE_IMAGE)
     start = time.monotonic()
     try:
         with open(log_path, 'w') as log:
             proc = subprocess.run([os.path.join(BIN, 'molecule'), 'test', '-s', scenario], cwd=ROOT,
-                                  env=molecule_env(run_id, state_dir), stdout=log, stderr=subprocess.STDOUT,
+                                  env=molecule_env(run_id, state_dir, image), stdout=log, stderr=subprocess.STDOUT,
                                   timeout=SCENARIO_TIMEOUT, check=False)
         code = proc.returncode
     except subprocess.TimeoutExpired:
@@ -90,19 +99,20 @@ def run_scenario(scenario, client, state_root):
 
 
 @pytest.fixture(scope='session')
-def molecule_runs(request, docker_client, tmp_path_factory):
+def molecule_runs(request, host_client, tmp_path_factory):
     """Start every selected scenario at once on a small pool; tests wait for their own."""
-    try:
-        docker_client.images.get(LAB_MACHINE_IMAGE)
-    except Exception:  # pylint: disable=broad-except
-        pytest.fail('%s is missing: run `make setup` (scripts/build-lab-machine-image.sh)' % LAB_MACHINE_IMAGE)
+    for image in [LAB_MACHINE_IMAGE] + list(NEWER_ENGINE_IMAGES.values()):
+        try:
+            host_client.images.get(image)
+        except Exception:  # pylint: disable=broad-except
+            pytest.fail('%s is missing: run `make setup` and `make engines` (scripts/build-lab-machine-image.sh)' % image)
     os.makedirs(LOG_DIR, exist_ok=True)
-    selected = [item.callspec.params['scenario'] for item in request.session.items
+    selected = [(item.callspec.params['scenario'], item.callspec.params['engine']) for item in request.session.items
                 if getattr(item, 'originalname', None) == 'test_scenario' and hasattr(item, 'callspec')]
     jobs = max(1, int(os.environ.get('LABNET_MOLECULE_JOBS', '2')))
     state_root = str(tmp_path_factory.mktemp('molecule-state'))
     pool = ThreadPoolExecutor(max_workers=jobs)
-    futures = {name: pool.submit(run_scenario, name, docker_client, state_root) for name in selected}
+    futures = {run: pool.submit(run_scenario, run[0], run[1], host_client, state_root) for run in selected}
     yield futures
     pool.shutdown(wait=True)
 
@@ -112,11 +122,11 @@ def test_scenarios_are_discovered():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('scenario', SCENARIOS)
-def test_scenario(scenario, molecule_runs):
-    code, seconds, log_path, found = molecule_runs[scenario].result()
+@pytest.mark.parametrize('scenario, engine', RUNS)
+def test_scenario(scenario, engine, molecule_runs):
+    code, seconds, log_path, found = molecule_runs[(scenario, engine)].result()
     with open(log_path) as log:
         tail = log.read()[-6000:]
-    print('molecule scenario %s: %.0f s' % (scenario, seconds))
-    assert code == 0, 'molecule test -s %s failed (%s); log %s:\n%s' % (scenario, code, log_path, tail)
+    print('molecule scenario %s on %s: %.0f s' % (scenario, engine, seconds))
+    assert code == 0, 'molecule test -s %s on %s failed (%s); log %s:\n%s' % (scenario, engine, code, log_path, tail)
     assert not found, 'molecule left %s behind' % found

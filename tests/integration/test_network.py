@@ -3,6 +3,8 @@
 Subnets come from this suite's range (10.201.0.0/16, fd00:201::/32); each test uses its own /24s.
 """
 
+import pytest
+
 from harness import play, task
 from network_helpers import on_network
 
@@ -180,7 +182,8 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
          'ipam_config has 2 IPv4 pools, but the bridge driver takes one IPv4 and one IPv6 pool at most'),
         (dict(ipam_config=[{'subnet': '10.201.20.128/25'}]),
          'ipam_config[0].subnet 10.201.20.128/25 overlaps subnet 10.201.20.0/24 of existing network %s' % existing),
-        (dict(enable_ipv4=True, api_version='1.41'), 'enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks 1.41'),
+        (dict(enable_ipv4=False, enable_ipv6=True, ipam_config=[{'subnet': 'fd00:201:21::/64'}], api_version='1.41'),
+         'enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks 1.41'),
         (dict(config_from=prefix + '-nocfg'), 'config_from network %s-nocfg does not exist' % prefix),
         (dict(config_from=prefix + '-plain'),
          'config_from network %s-plain is not a config-only network (create it with config_only: true)' % prefix),
@@ -189,6 +192,9 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
          '%s-plain' % prefix),
         (dict(config_only=True, internal=True),
          'internal cannot be set on a config-only network; set them on the network that uses it through config_from'),
+        (dict(enable_ipv4=False, enable_ipv6=False),
+         'enable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the daemon refuses one with '
+         'neither'),
         (dict(labels={'labnet.docker.lab': 'a'}, lab='b'), 'labels sets labnet.docker.lab=a but lab is b; give one of them'),
         (dict(ingress=True), 'creating network %s failed: Ingress network can only be global scope network' % name),
         (dict(driver='overlay'), 'creating network %s failed: This node is not a swarm manager. Use "docker swarm '
@@ -199,12 +205,30 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
          'bridge is a network predefined by Docker; it cannot be recreated (internal: False -> True)'),
         (dict(name='none', recreate='always'),
          'none is a network predefined by Docker; it cannot be recreated (recreate is always)'),
+        # what the daemon would refuse after a change, or keep as text it was not given (issue 14)
+        (dict(ipam_config=[{'subnet': '10.201.21.0/31'}]),
+         'ipam_config[0].subnet 10.201.21.0/31 is too small: a /31 leaves no address for a gateway and a container '
+         '(IPv4 needs /30 or larger)'),
+        (dict(ipam_config=[{'subnet': '10.201.21.0/24', 'gateway': '10.201.21.255'}]),
+         'ipam_config[0].gateway 10.201.21.255 is the broadcast address of subnet 10.201.21.0/24'),
+        (dict(ipam_config=[{'subnet': '10.201.21.0/24', 'aux_addresses': {'gw': '10.201.21.1'}}]),
+         'ipam_config[0].aux_addresses.gw 10.201.21.1 is the gateway of subnet 10.201.21.0/24 (the first address, as '
+         'none is given)'),
+        (dict(ipam_config=[{'subnet': '10.201.21.0/255.255.255.0'}]),
+         "ipam_config[0].subnet '10.201.21.0/255.255.255.0': the prefix length must be a number of bits like /24 (no "
+         "netmask, no leading zeros)"),
+        (dict(driver_options={'com.docker.network.driver.mtu': 'abc'}),
+         "driver_options.com.docker.network.driver.mtu 'abc' is not an MTU: a whole number of bytes from 68 to 65535"),
+        (dict(labels={'labnet.docker.managed': 'false'}),
+         'labels sets labnet.docker.managed=false, a label the collection sets itself (true on every network it '
+         'creates); leave it out'),
+        (dict(labels={'tier': None}), 'labels.tier: None is not a text, number or boolean; the daemon keeps only text'),
         (dict(name=prefix + '-plain', labels={'a': 'c'}, internal=True, recreate='never'),
          "network %s-plain differs from the task and recreate is never: internal: False -> True; "
          "labels: {'a': 'b'} -> {'a': 'c'}" % prefix),
     ]
     # Check mode refuses the same way (only the daemon's own refusals, ingress and overlay here, need a real run).
-    checked = [0, 9, 11, 19, 23]
+    checked = [0, 9, 11, 12, 20, 24]
     tasks = [task('network', **dict({'name': name}, **case[0])) for case in cases]
     tasks += [task('network', check=True, **dict({'name': name}, **cases[index][0])) for index in checked]
     # Naming a predefined network with nothing to change is fine.
@@ -258,3 +282,45 @@ def test_absent_with_attached_containers(prefix, docker_client, make_container):
     for container in (running, stopped):
         container.reload()
         assert name not in container.attrs['NetworkSettings']['Networks']
+
+
+def test_enable_ipv4_as_each_engine_has_it(prefix, docker_client, api_version, make_container):
+    """enable_ipv4 true restates what every engine does (accepted from 20.10 on); turning IPv4 off needs API 1.47
+    (Docker 28) and IPv6, and is refused before any change where the daemon would refuse or ignore it."""
+    on = dict(name=prefix + '-on', enable_ipv4=True, ipam_config=[{'subnet': '10.201.30.0/24'}])
+    off = dict(name=prefix + '-on', enable_ipv4=False)  # the existing network has no IPv6
+    results = play([task('network', **on), task('network', **on), task('network', check=True, **off),
+                    task('network', **off)])
+    created, again, off_check, off_real = results
+    assert created['changed'] and not again['changed'], again
+    if api_version >= (1, 47):
+        message = ('network %s: enable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the '
+                   'daemon refuses one with neither' % on['name'])
+    else:
+        message = ('enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks %d.%d' % api_version)
+    for result in (off_check, off_real):
+        assert result.get('failed') and not result['changed'] and result['msg'] == message, result
+    assert docker_client.api.inspect_network(on['name'])['Id'] == created['network']['Id']
+
+
+def test_ipv6_only_network_refuses_fixed_ipv4(prefix, docker_client, api_version, make_container):
+    if api_version < (1, 47):
+        pytest.skip('this engine speaks API %d.%d: IPv6-only networks (enable_ipv4) need 1.47' % api_version)
+    name = prefix + '-v6only'
+    make_container('web')
+    spec = dict(name=name, enable_ipv4=False, enable_ipv6=True, ipam_config=[{'subnet': 'fd00:201:31::/64'}])
+    created, again, with_v4, fixed_v4, fixed_v6 = play([
+        task('network', **spec), task('network', **spec),
+        task('network', **dict(spec, ipam_config=[{'subnet': '10.201.31.0/24'}, {'subnet': 'fd00:201:31::/64'}])),
+        task('network_attachment', network=name, container=prefix + '-web', ipv4_address='10.201.31.10'),
+        task('network_attachment', network=name, container=prefix + '-web', ipv6_address='fd00:201:31::10'),
+    ])
+    assert created['changed'] and not again['changed'], again
+    assert docker_client.api.inspect_network(name)['EnableIPv4'] is False
+    assert with_v4.get('failed') and with_v4['msg'].startswith(
+        'ipam_config has IPv4 pool 10.201.31.0/24 but enable_ipv4 is false'), with_v4
+    assert fixed_v4.get('failed') and not fixed_v4['changed'], fixed_v4
+    assert fixed_v4['msg'] == 'ipv4_address 10.201.31.10: network %s has IPv4 disabled (enable_ipv4 false)' % name
+    assert fixed_v6['changed'] and not fixed_v6.get('failed'), fixed_v6
+    endpoint = docker_client.api.inspect_container(prefix + '-web')['NetworkSettings']['Networks'][name]
+    assert endpoint['GlobalIPv6Address'] == 'fd00:201:31::10' and not endpoint['IPAddress']

@@ -2,6 +2,8 @@
 
 import ipaddress
 
+import docker
+import pytest
 from docker.types import IPAMConfig, IPAMPool
 
 from harness import play, task
@@ -191,8 +193,9 @@ def test_refusals_change_nothing(docker_client, prefix, make_container):
          'ipv4_address 10.202.20.6 is already held by container %s (created) on network %s' % (name['sleeper'], net)),
         (dict(network=net, container=name['web'], ipv4_address='10.202.20.1'),
          "ipv4_address 10.202.20.1 is already held by the network's gateway on network %s" % net),
-        (dict(network=net, container=name['web'], mac_address='02:42:0a:ca:14:09', api_version='1.41'),
-         'mac_address needs Docker Engine API 1.44 or newer on connect; this daemon speaks 1.41'),
+        (dict(network=net, container=name['web'], mac_address='02:42:0a:ca:14:09'),
+         'container %s: mac_address 02:42:0a:ca:14:09 on network %s: Docker does not apply a MAC address on '
+         'connect' % (name['web'], net)),
         (dict(network=net, container=name['web'], gw_priority=10, api_version='1.41'),
          'gw_priority needs Docker Engine API 1.48 or newer on connect; this daemon speaks 1.41'),
         (dict(network='bridge', container=name['sleeper'], aliases=['x']),
@@ -232,6 +235,11 @@ def test_links_driver_options_and_a_refused_reconnect_that_is_rolled_back(docker
     attach, attach_again, broken, again = results
     assert attach['changed'] and attach['containers'][0]['action'] == 'reconnected'
     assert not attach_again['changed'], attach_again
+    if not broken.get('failed'):
+        # Docker 28 accepts (and ignores) the bad option: nothing to roll back on this engine.
+        assert endpoint_rejects_bad_mac_option(docker_client, net, make_container) is False
+        pytest.skip('engine %s accepts the endpoint option com.docker.network.endpoint.macaddress=zz, so no '
+                    'reconnect is refused after its disconnect here' % docker_client.version()['Version'])
     assert broken['failed'] and broken['changed']
     assert 'invalid endpoint configuration' in broken['msg']
     assert broken['msg'].endswith('container %s was connected again with its previous settings' % web)
@@ -242,3 +250,42 @@ def test_links_driver_options_and_a_refused_reconnect_that_is_rolled_back(docker
     assert aliases(docker_client, web, net) == {'www'}
     code, output = exec_ok(web_ctr, 'ping', '-4', '-c', '1', '-W', '2', 'sql')   # the link alias resolves
     assert code == 0, output
+
+
+def endpoint_rejects_bad_mac_option(client, net, make_container):
+    """Whether the daemon itself refuses a connect with an invalid endpoint MAC driver option."""
+    probe = make_container('probe-mac')
+    try:
+        client.api.connect_container_to_network(probe.id, net, driver_opt={'com.docker.network.endpoint.macaddress': 'zz'})
+    except docker.errors.APIError:
+        return True
+    return False
+
+
+def test_mac_address_is_kept_where_it_was_set_and_refused_where_no_engine_applies_it(docker_client, prefix,
+                                                                                  make_container):
+    """No engine applies a MAC on connect (20.10 has no such input; 26.1 and 28.5 ignore it): a MAC given at
+    container create is accepted as it is, and any (re)connect asking for a MAC is refused before it happens."""
+    net = prefix + '-net'
+    make_network(docker_client, net, '10.202.40.0/24')
+    mac = '02:42:0a:ca:28:09'
+    # Container-wide MacAddress for engines before API 1.44, the endpoint's for newer ones (same value).
+    make_container('fixed', network=net, mac_address=mac, networking_config={net: {'MacAddress': mac}})
+    make_container('other')
+    fixed, other = prefix + '-fixed', prefix + '-other'
+    assert endpoint(docker_client, fixed, net)['MacAddress'] == mac
+    before = snapshot(docker_client, prefix)
+    kept, kept_check, reconnect, connect = play([
+        task('network_attachment', network=net, container=fixed, mac_address=mac.upper()),
+        task('network_attachment', check=True, network=net, container=fixed, mac_address=mac),
+        task('network_attachment', network=net, container=fixed, mac_address=mac, aliases=['www']),
+        task('network_attachment', network=net, container=other, mac_address='02:42:0a:ca:28:0a'),
+    ])
+    assert not kept.get('failed') and not kept['changed'], kept
+    assert not kept_check.get('failed') and not kept_check['changed'], kept_check
+    for result, name, value in ((reconnect, fixed, mac), (connect, other, '02:42:0a:ca:28:0a')):
+        assert result.get('failed') and not result['changed'], result
+        assert result['msg'].startswith('container %s: mac_address %s on network %s: Docker does not apply a MAC '
+                                        'address on connect' % (name, value, net)), result['msg']
+    assert snapshot(docker_client, prefix) == before
+    assert endpoint(docker_client, fixed, net)['MacAddress'] == mac

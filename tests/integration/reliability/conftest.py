@@ -23,7 +23,7 @@ def tls_files(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
-def engine(tls_files, docker_client):
+def engine(tls_files, host_client):
     """A private dockerd (unix socket, plus TCP with --tlsverify) that tests may restart and stop."""
     reason = unavailable_reason()
     if reason:
@@ -36,7 +36,7 @@ def engine(tls_files, docker_client):
     private = PrivateEngine(tls_files)
     try:
         private.start()
-        private.load_image(docker_client, IMAGE)
+        private.load_image(host_client, IMAGE)
         yield private
     finally:
         private.close()

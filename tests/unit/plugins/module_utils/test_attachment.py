@@ -123,7 +123,8 @@ def test_fixed_address_on_a_subnet_that_may_be_the_daemons_is_verified_before_re
     ([ctr('web')], NET, {'ipv4_address': '10.202.1.1'},
      "ipv4_address 10.202.1.1 is already held by the network's gateway on network labnet"),
     ([ctr('web')], NET, {'mac_address': '02:42:0a:ca:01:09'},
-     'mac_address needs Docker Engine API 1.44 or newer on connect; this daemon speaks 1.41'),
+     'container web: mac_address 02:42:0a:ca:01:09 on network labnet: Docker does not apply a MAC address on '
+     'connect'),
     ([ctr('web')], NET, {'gw_priority': 10},
      'gw_priority needs Docker Engine API 1.48 or newer on connect; this daemon speaks 1.41'),
     ([ctr('a'), ctr('b')], NET, {'ipv4_address': '10.202.1.9'},

@@ -67,5 +67,21 @@ def test_endpoint_config_round_trip():
 
 def test_unsupported_fields_by_api_version():
     settings = normalize_endpoint({'mac_address': '02:42:ac:11:00:09', 'gw_priority': 5})
-    assert unsupported_endpoint_fields(settings, (1, 41)) == [('gw_priority', '1.48'), ('mac_address', '1.44')]
+    # mac_address is refused on every engine unless already in place (attachment.plan_attachment)
+    assert unsupported_endpoint_fields(settings, (1, 41)) == [('gw_priority', '1.48')]
     assert unsupported_endpoint_fields(settings, (1, 48)) == []
+
+
+@pytest.mark.parametrize('settings, message', [
+    ({'links': ['other:x:y']}, "links: 'other:x:y' is not name or name:alias (2 colons)"),
+    ({'links': ['bad name']}, "links: 'bad name' is not name or name:alias of container names"),
+    ({'ipv6_address': 'fd00:202::13%eth0'}, "ipv6_address 'fd00:202::13%eth0' has a zone id (%...); give the plain address"),
+])
+def test_endpoint_settings_the_daemon_would_half_apply(settings, message):
+    with pytest.raises(LabnetDockerError) as caught:
+        normalize_endpoint(settings)
+    assert caught.value.msg.startswith(message)
+
+
+def test_links_accepted_as_docker_writes_them():
+    assert normalize_endpoint({'links': ['db', 'web:www', '/cache']})['links'] == ['cache:cache', 'db:db', 'web:www']

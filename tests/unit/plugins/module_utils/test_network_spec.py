@@ -3,8 +3,8 @@ import pytest
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import network_problems
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network_spec import (
-    actual_from_inspect, compare, create_body, merge_spec, planned_row, spec_from_actual, spec_from_params,
-    spec_summary, unsupported_options)
+    NetworkSpec, actual_from_inspect, compare, create_body, family_problems, merge_spec, planned_row, spec_from_actual,
+    spec_from_params, spec_summary, unsupported_options)
 from ansible_collections.labnet.docker.plugins.module_utils.ipam import overlapping_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
@@ -33,7 +33,7 @@ def test_actual_from_inspect():
         ipam_driver_options={},
         ipam_config=[{'subnet': '10.201.1.0/24', 'gateway': '10.201.1.1', 'ip_range': None, 'aux_addresses': None},
                      {'subnet': 'fd00:201:1::/64', 'gateway': None, 'ip_range': None, 'aux_addresses': None}],
-        enable_ipv6=True, enable_ipv4=None, internal=False, attachable=False, ingress=False, scope='local',
+        enable_ipv6=True, enable_ipv4=True, internal=False, attachable=False, ingress=False, scope='local',
         config_only=False, config_from=None, labels={'owner': 'me', 'labnet.docker.managed': 'true'})
 
 
@@ -73,7 +73,8 @@ def test_no_difference(params, actual):
     ({'ipam_driver_options': {'a': 1}}, [('ipam_driver_options', {}, {'a': '1'})]),
     ({'scope': 'swarm'}, [('scope', 'local', 'swarm')]),
     ({'config_only': True}, [('config_only', False, True)]),
-    ({'enable_ipv4': True}, [('enable_ipv4', None, True)]),
+    # an engine before API 1.47 reports no EnableIPv4: IPv4 is on there
+    ({'enable_ipv4': True}, []),
 ])
 def test_differences(params, expected):
     assert compare(spec(**params), ACTUAL) == expected
@@ -122,7 +123,7 @@ def test_merge_keeps_left_out_fields():
         'IPAM': {'Driver': 'default', 'Options': {},
                  'Config': [{'Subnet': '10.201.1.0/24', 'Gateway': '10.201.1.1'}, {'Subnet': 'fd00:201:1::/64'}]},
         'EnableIPv6': True, 'Labels': {'owner': 'me', 'new': '1', 'labnet.docker.managed': 'true'},
-        'Internal': True, 'Attachable': False, 'Ingress': False, 'Scope': 'local'}
+        'EnableIPv4': True, 'Internal': True, 'Attachable': False, 'Ingress': False, 'Scope': 'local'}
 
 
 def test_merge_exact_labels_replace():
@@ -189,8 +190,10 @@ def test_summary_adds_managed_label():
 
 
 @pytest.mark.parametrize('params, version, expected', [
-    ({'enable_ipv4': True}, (1, 41), [('enable_ipv4', '1.47')]),
-    ({'enable_ipv4': False}, (1, 47), []),
+    # true restates what every older engine does: accepted; false asks for what it cannot do
+    ({'enable_ipv4': True}, (1, 41), []),
+    ({'enable_ipv4': False, 'enable_ipv6': True}, (1, 45), [('enable_ipv4', '1.47')]),
+    ({'enable_ipv4': False, 'enable_ipv6': True}, (1, 47), []),
     ({'config_only': True, 'scope': None}, (1, 29), [('config_only', '1.30')]),
     ({'internal': True}, (1, 24), []),
 ])
@@ -214,3 +217,68 @@ def test_planned_row_carries_what_attachment_planning_reads():
         'swarm', True, True, False, {})
     assert row['Labels'] == dict(MANAGED, a='b')
     assert network_problems(row, 'ovl') == []  # an attachable overlay the topology is about to create
+
+
+@pytest.mark.parametrize('values, problems', [
+    ({'enable_ipv4': False, 'enable_ipv6': True, 'ipam_config': [{'subnet': 'fd00:9::/64'}]}, []),
+    ({'enable_ipv4': False}, ['enable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the '
+                              'daemon refuses one with neither']),
+    ({'enable_ipv4': False, 'enable_ipv6': True, 'ipam_config': [{'subnet': '10.9.0.0/24'}, {'subnet': 'fd00:9::/64'}]},
+     ['ipam_config has IPv4 pool 10.9.0.0/24 but enable_ipv4 is false: the network would have no IPv4, so give IPv6 '
+      'pools only or leave enable_ipv4 out']),
+    ({'enable_ipv4': False, 'config_from': 'cfg'}, []),  # the configuration network decides
+    ({'enable_ipv4': True}, []),
+    ({}, []),
+])
+def test_family_problems(values, problems):
+    assert family_problems(NetworkSpec(name='net', **values)) == problems
+
+
+@pytest.mark.parametrize('params, message', [
+    ({'enable_ipv4': False, 'enable_ipv6': False},
+     'enable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the daemon refuses one with neither'),
+    ({'enable_ipv4': False, 'enable_ipv6': True, 'ipam_config': [{'subnet': '10.9.0.0/24'}]},
+     'ipam_config has IPv4 pool 10.9.0.0/24 but enable_ipv4 is false'),
+])
+def test_family_refused_from_the_task_alone(params, message):
+    with pytest.raises(LabnetDockerError) as caught:
+        spec_from_params(dict(name='net', **params))
+    assert caught.value.msg.startswith(message)
+
+
+def test_turning_ipv4_off_drops_kept_ipv4_pools():
+    merged = merge_spec(spec(enable_ipv4=False), ACTUAL)  # ACTUAL has IPv6 enabled with an IPv6 pool
+    assert [pool['subnet'] for pool in merged.ipam_config] == ['fd00:201:1::/64']
+    assert family_problems(merged) == []
+
+
+@pytest.mark.parametrize('params, message', [
+    ({'labels': {'labnet.docker.managed': 'false'}},
+     'labels sets labnet.docker.managed=false, a label the collection sets itself (true on every network it creates); '
+     'leave it out'),
+    ({'labels': {'a': None}}, "labels.a: None is not a text, number or boolean; the daemon keeps only text"),
+    ({'labels': {'a': {'b': 1}}}, "labels.a: {'b': 1} is not a text, number or boolean; the daemon keeps only text"),
+    ({'driver_options': {'x': [1]}}, "driver_options.x: [1] is not a text, number or boolean; the daemon keeps only text"),
+    ({'driver_options': {'com.docker.network.driver.mtu': 'abc'}},
+     "driver_options.com.docker.network.driver.mtu 'abc' is not an MTU: a whole number of bytes from 68 to 65535"),
+    ({'driver_options': {'com.docker.network.driver.mtu': -1}},
+     'driver_options.com.docker.network.driver.mtu -1 is not an MTU'),
+    ({'driver_options': {'com.docker.network.driver.mtu': 1400.5}},
+     'driver_options.com.docker.network.driver.mtu 1400.5 is not an MTU'),
+    ({'driver_options': {'com.docker.network.bridge.enable_icc': 'maybe'}},
+     "driver_options.com.docker.network.bridge.enable_icc 'maybe' is not a boolean (true or false)"),
+    ({'driver_options': {'com.docker.network.bridge.name': 'a-bridge-name-too-long'}},
+     "driver_options.com.docker.network.bridge.name 'a-bridge-name-too-long' is not a Linux interface name"),
+])
+def test_values_the_daemon_would_refuse_or_misread(params, message):
+    with pytest.raises(LabnetDockerError) as caught:
+        spec_from_params(dict(name='net', **params))
+    assert caught.value.msg.startswith(message)
+
+
+def test_accepted_option_values_become_daemon_text():
+    built = spec(labels={'labnet.docker.managed': 'true', 'n': 3},
+                 driver_options={'com.docker.network.driver.mtu': 1400, 'com.docker.network.bridge.enable_icc': False})
+    assert built.labels == {'labnet.docker.managed': 'true', 'n': '3'}
+    assert built.driver_options == {'com.docker.network.driver.mtu': '1400',
+                                    'com.docker.network.bridge.enable_icc': 'false'}
