@@ -45,5 +45,7 @@ def test_make_docs_builds_every_page():
     index = _text('index.html')
     for guide in ('Lab scenarios', 'Coming from community.docker', 'execution environment'):
         assert guide in index, guide
+    for guide in _names('docs', '.md'):                              # every guide in docs/ is a page
+        assert os.path.isfile(os.path.join(HTML, 'guides', guide + '.html')), guide
     assert 'docker network create' in _text('guides', 'scenarios.html')
     assert 'appends' in _text('guides', 'migrating.html')
