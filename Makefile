@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # `make test LABNET_ENGINES=host,docker28` picks engines of the matrix (docs/engines.md); empty means all.
 export LABNET_ENGINES
 
-.PHONY: setup engines test lint sanity unit integration lab lab-down bench clean
+.PHONY: setup engines test lint sanity matrix unit integration lab lab-down bench docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -20,9 +20,9 @@ engines: setup
 	LAB_MACHINE_SUITE=trixie LABNET_LAB_MACHINE_IMAGE=labnet/lab-machine:trixie bash scripts/build-lab-machine-image.sh
 	LAB_MACHINE_SUITE=sid LABNET_LAB_MACHINE_IMAGE=labnet/lab-machine:sid bash scripts/build-lab-machine-image.sh
 
-## The whole test suite: static checks first, then one pytest run (unit, integration, molecule, bench smoke).
-## LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
-test: setup engines lint sanity
+## The whole test suite: static checks, the ansible-core version matrix, then one pytest run (unit, integration,
+## molecule, bench smoke). LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
+test: setup engines lint sanity matrix
 	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
@@ -33,6 +33,10 @@ lint:
 
 sanity:
 	bash scripts/sanity.sh
+
+## tests/unit and the smoke set under the other ansible-core versions (MATRIX_VERSIONS, default 2.17), a venv each.
+matrix: setup
+	bash scripts/matrix.sh
 
 unit: setup
 	$(BIN)/pytest tests/unit
@@ -52,6 +56,10 @@ lab: setup
 ## LAB_ARGS="-e labnet_lab=mine".
 lab-down: setup
 	$(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/teardown.yml $(LAB_ARGS)
+
+## The HTML docs site (modules, roles, guides) into build/docs/html, offline, warnings as errors.
+docs: setup
+	bash scripts/docs.sh
 
 clean:
 	rm -rf build tests/output

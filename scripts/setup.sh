@@ -35,8 +35,13 @@ apt_install git shellcheck iproute2
 PYTHON=${PYTHON:-python3}
 stamp=$(sha256sum "$ROOT/requirements/test.txt" | cut -c1-16)
 if [ "$(cat "$VENV/.labnet-stamp" 2>/dev/null)" != "$stamp" ]; then
-  say "creating $VENV"
-  "$PYTHON" -m venv "$VENV" || { apt_install python3-venv; "$PYTHON" -m venv "$VENV"; }
+  # An existing venv (or a link to a shared one, which `python -m venv` cannot re-create) gets the
+  # missing packages only.
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "creating $VENV"
+    "$PYTHON" -m venv "$VENV" || { apt_install python3-venv; "$PYTHON" -m venv "$VENV"; }
+  fi
+  say "installing requirements/test.txt into $VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements/test.txt" >"$BUILD/pip.log" 2>&1 \
     || { tail -20 "$BUILD/pip.log" >&2; die "pip install failed (log: $BUILD/pip.log)"; }
   echo "$stamp" >"$VENV/.labnet-stamp"

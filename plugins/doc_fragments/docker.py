@@ -35,22 +35,23 @@ options:
       - CA certificate used to verify the daemon.
       - Defaults to C(ca.pem) in E(DOCKER_CERT_PATH) when that variable is set.
     type: path
-    aliases: [ca_cert, tls_ca_cert]
+    aliases: [ca_cert, tls_ca_cert, cacert_path]
   client_cert:
     description:
       - Client certificate presented to the daemon. Give it together with O(client_key).
       - Defaults to C(cert.pem) in E(DOCKER_CERT_PATH) when that variable is set.
     type: path
-    aliases: [tls_client_cert]
+    aliases: [tls_client_cert, cert_path]
   client_key:
     description:
       - Private key of O(client_cert).
       - Defaults to C(key.pem) in E(DOCKER_CERT_PATH) when that variable is set.
     type: path
-    aliases: [tls_client_key]
+    aliases: [tls_client_key, key_path]
   tls_hostname:
     description:
       - The host name the daemon's certificate must carry, when it differs from the host in O(docker_host).
+      - If not given, the E(DOCKER_TLS_HOSTNAME) environment variable is used.
     type: str
   api_version:
     description:

@@ -10,13 +10,17 @@ Entry points:
   in check mode it records without calling the daemon.
 - :func:`fetch_state` reads what plan_attachment needs for one task.
 - :func:`attachment_result` builds the module result from a plan and its tracker.
-- :func:`converge_attachment` is the whole of one network_attachment task.
+- :func:`converge_attachment` is the whole of one network_attachment task; with
+  ``exclusive`` it also plans the disconnects of the containers the task does not
+  list (attachment_strays).
 """
 
 from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import (
     attachment_from_params, plan_attachment)
+from ansible_collections.labnet.docker.plugins.module_utils.attachment_strays import (
+    exclusive_problems, find_strays, stray_steps, without_strays)
 from ansible_collections.labnet.docker.plugins.module_utils.changes import ChangeTracker
 from ansible_collections.labnet.docker.plugins.module_utils.endpoint import endpoint_from_inspect, endpoint_on
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
@@ -103,12 +107,16 @@ def _explain(msg, network_name, step):
     return msg
 
 
-def fetch_state(api, attachment):
-    """(network, records, others) for plan_attachment, read from the daemon for one task."""
+def fetch_state(api, attachment, exclusive=False):
+    """(network, records, others) for plan_attachment, read from the daemon for one task.
+
+    ``others`` lists the network's containers, running or not, when a fixed address
+    needs its holders or ``exclusive`` needs the containers the task does not list.
+    """
     network = find_network(api, attachment.network)
     records = [api.inspect_container(ref) for ref in attachment.containers]
     others = []
-    if network is not None and attachment.state == 'present' and attachment.fixed_addresses:
+    if network is not None and attachment.state == 'present' and (attachment.fixed_addresses or exclusive):
         others = api.list_containers(filters={'network': [network['Name']]})
     return network, records, others
 
@@ -143,6 +151,10 @@ def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
         else:  # the same container asked for twice
             continue
         entries.append(entry)
+    for step in plan.steps:  # left over: containers the task does not list, disconnected by exclusive
+        if step.container_id in steps:
+            entries.append(dict(container=step.container, id=step.container_id, action=PAST[step.action],
+                                differences=[], endpoint=None))
     network_name = plan.network['name'] if plan.network else None
     diff = tracker.diff()
     return dict(
@@ -155,6 +167,26 @@ def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
     )
 
 
+def _plan(api, attachment, network, records, others, exclusive):
+    """plan_attachment's plan; with ``exclusive``, preceded by disconnecting the containers the task does not list.
+
+    The strays go first, so an address one of them holds is free for the listed container
+    that asks for it; they are taken out of what the address-holder check sees.
+    """
+    if not exclusive:
+        return plan_attachment(attachment, network, records, api.api_version, others)
+    problems = exclusive_problems(attachment.state, network, attachment.network)
+    if problems:
+        raise LabnetDockerError('; '.join(problems), problems=problems)
+    strays = find_strays(network, [record['Id'] for record in records if record], others) if network else []
+    if strays:
+        network, others = without_strays(network, others, strays)
+    plan = plan_attachment(attachment, network, records, api.api_version, others)
+    # Inspect records, not listing rows: only they carry the aliases and driver options shown in the diff.
+    plan.steps[:0] = stray_steps(network, [api.inspect_container(row['Id']) for row in strays], attachment.force)
+    return plan
+
+
 def converge_attachment(api, params, check_mode=False):
     """One network_attachment task: read, plan (refusing before any change), apply, report.
 
@@ -163,11 +195,12 @@ def converge_attachment(api, params, check_mode=False):
     the same play do - the task reads and plans once more and converges from there.
     """
     attachment = attachment_from_params(params)
+    exclusive = bool(params.get('exclusive'))
     earlier = None  # details of a first attempt that lost such a race
     while True:
         try:
-            network, records, others = fetch_state(api, attachment)
-            plan = plan_attachment(attachment, network, records, api.api_version, others)
+            network, records, others = fetch_state(api, attachment, exclusive)
+            plan = _plan(api, attachment, network, records, others, exclusive)
             tracker = apply_plan(api, plan, check_mode)
         except LabnetDockerError as exc:
             if earlier is None and not check_mode and any(text in exc.msg for text in RACED):

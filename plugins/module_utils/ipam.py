@@ -25,6 +25,8 @@ import ipaddress
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 POOL_KEYS = ('subnet', 'gateway', 'ip_range', 'aux_addresses')
+# community.docker's pool key names; the argument spec copies an alias to its key and keeps both.
+POOL_ALIASES = {'iprange': 'ip_range'}
 GLOBAL_SCOPES = ('swarm', 'global')
 
 
@@ -74,6 +76,21 @@ def _inside(address, subnet, where, written):
     return str(address)
 
 
+def _resolve_aliases(pool, where):
+    """``pool`` with each alias key folded into its key; an alias and key that disagree are refused."""
+    pool = dict(pool)
+    for alias, key in POOL_ALIASES.items():
+        if alias not in pool:
+            continue
+        value = pool.pop(alias)
+        if pool.get(key) is None:
+            pool[key] = value
+        elif value is not None and value != pool[key]:
+            raise LabnetDockerError('%s sets %s %s and its alias %s %s; give one of them'
+                                    % (where, key, pool[key], alias, value))
+    return pool
+
+
 def _not_reserved(address, subnet, where, written):
     """The subnet's network address (and IPv4 broadcast address) are never a gateway or aux address."""
     if address == subnet.network_address:
@@ -91,6 +108,7 @@ def normalize_pool(pool, index):
     where = 'ipam_config[%d]' % index
     if not isinstance(pool, dict):
         raise LabnetDockerError('%s must be a dict with subnet, gateway, ip_range and aux_addresses' % where)
+    pool = _resolve_aliases(pool, where)
     unknown = sorted(set(pool) - set(POOL_KEYS))
     if unknown:
         raise LabnetDockerError('%s has unknown keys %s; use %s' % (where, ', '.join(unknown), ', '.join(POOL_KEYS)))

@@ -41,8 +41,9 @@ LABELS_MODES = ('subset', 'exact')
 
 # The options of labnet.docker.network (without the connection options); topology checks its
 # ``networks`` entries against the same spec.
+# network_name and iprange are community.docker's names for name and ip_range.
 NETWORK_ARGS = dict(
-    name=dict(type='str', required=True),
+    name=dict(type='str', required=True, aliases=['network_name']),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     driver=dict(type='str'),
     driver_options=dict(type='dict'),
@@ -51,7 +52,7 @@ NETWORK_ARGS = dict(
     ipam_config=dict(type='list', elements='dict', options=dict(
         subnet=dict(type='str', required=True),
         gateway=dict(type='str'),
-        ip_range=dict(type='str'),
+        ip_range=dict(type='str', aliases=['iprange']),
         aux_addresses=dict(type='dict'),
     )),
     enable_ipv6=dict(type='bool'),

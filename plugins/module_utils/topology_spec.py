@@ -13,6 +13,7 @@ of two entries overlapping, one fixed address asked for twice) is checked here.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -26,6 +27,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.network_spec import 
 NETWORK_ENTRY_ARGS = dict((key, value) for key, value in NETWORK_ARGS.items() if key not in ('state', 'force', 'lab'))
 ATTACHMENT_ENTRY_ARGS = dict((key, value) for key, value in ATTACHMENT_ARGS.items() if key not in ('state',))
 STATES = ('present', 'absent')
+_CLASS_REPR = re.compile(r"<class '(\w+)'>")
 
 
 @dataclass
@@ -62,7 +64,8 @@ def _validated(entry, spec, where):
     result = ArgumentSpecValidator(spec).validate(entry)
     messages = []
     for error in result.errors:
-        text = str(error)
+        # ansible-core 2.17 writes a type as "<class 'str'>", 2.19 as "str": one wording for every version.
+        text = _CLASS_REPR.sub(r'\1', str(error))
         if isinstance(error, UnsupportedError):
             text = 'unsupported option %s' % text
         messages.append(text)

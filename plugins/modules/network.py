@@ -39,8 +39,10 @@ options:
       - Refused although the daemon would accept them - a name with leading or trailing whitespace (a network
         other than the trimmed name), with control characters, and V(container) or V(container:...) (containers
         cannot use such a network, as C(network_mode) reads it as sharing another container's namespace).
+      - The alias O(network_name) is the name community.docker's C(docker_network) module uses.
     type: str
     required: true
+    aliases: [network_name]
   state:
     description:
       - V(present) creates the network or makes it match; V(absent) removes it.
@@ -87,8 +89,11 @@ options:
         description: Gateway address, inside O(ipam_config[].subnet).
         type: str
       ip_range:
-        description: Range that dynamic addresses come from, in CIDR notation, inside O(ipam_config[].subnet).
+        description:
+          - Range that dynamic addresses come from, in CIDR notation, inside O(ipam_config[].subnet).
+          - The alias O(ipam_config[].iprange) is community.docker's name for it.
         type: str
+        aliases: [iprange]
       aux_addresses:
         description: Addresses the IPAM driver must not hand out, as a dict of names to addresses inside the subnet.
         type: dict

@@ -87,6 +87,21 @@ options:
     description:
       - Which network provides the container's default gateway (highest wins). Needs Engine API 1.48 or newer.
     type: int
+  exclusive:
+    description:
+      - V(true) makes the listed containers the only ones on the network - every other container connected to
+        it, running, created or stopped, is disconnected (with O(force) if given). The disconnects come first, so an
+        address one of them holds can be given to a listed container in the same task.
+      - This is what community.docker's C(docker_network) does with C(connected) and C(appends=false).
+      - As with C(docker network disconnect), a container for which this was the only network is left with
+        loopback only.
+      - Only containers of the daemon the task talks to are seen; on a swarm-scoped network, containers on
+        other nodes are not touched.
+      - Only with O(state=present). Refused on the predefined networks V(bridge), V(host) and V(none)
+        (on V(bridge) it would cut off every container started without a network option).
+      - Check mode and diff mode show the disconnects like any other change.
+    type: bool
+    default: false
   reconnect:
     description:
       - What to do when a container is connected with other settings than asked for.
@@ -128,6 +143,12 @@ EXAMPLES = r'''
     aliases: [database]
     reconnect: false
 
+- name: Exactly these two containers on backend; any other is disconnected
+  labnet.docker.network_attachment:
+    network: backend
+    containers: [app1, app2]
+    exclusive: true
+
 - name: Detach web again
   labnet.docker.network_attachment:
     network: backend
@@ -145,7 +166,8 @@ network:
     id: 4f8d7c6b5a49382716059483726150493827160594837261504938271605a1b2
 containers:
   description:
-    - One entry per container asked for, in that order.
+    - One entry per container asked for, in that order; with O(exclusive), followed by one entry for each other
+      container that was disconnected (C(action) C(disconnected), C(endpoint) null).
     - C(action) is C(connected), C(reconnected), C(disconnected) or C(unchanged).
     - C(differences) lists what made a reconnect necessary.
     - C(endpoint) is the endpoint afterwards (null when not connected); after a real run it also holds the
@@ -209,6 +231,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.client import DOCKER
 
 def main():
     argument_spec = dict(ATTACHMENT_ARGS)
+    # Not in ATTACHMENT_ARGS, which topology's attachments entries share: topology does not offer it.
+    argument_spec['exclusive'] = dict(type='bool', default=False)
     argument_spec.update(DOCKER_COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('container', 'containers')])

@@ -32,7 +32,8 @@ RUN_LABEL = 'labnet.test.run'
 IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
 _counter = itertools.count(1)
 MATRIX_MODULES = {'test_network', 'test_network_info', 'test_network_attachment', 'test_network_prune',
-                  'test_topology', 'test_network_probe', 'test_network_recreate', 'test_network_drivers'}
+                  'test_topology', 'test_network_probe', 'test_network_recreate', 'test_network_drivers',
+                  'test_compat'}
 _matrix = collections.defaultdict(lambda: collections.defaultdict(list))  # engine -> outcome -> test ids
 _versions = {}
 

@@ -1,6 +1,8 @@
 import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.labnet.docker.plugins.module_utils.client import connection_settings, version_tuple
+from ansible_collections.labnet.docker.plugins.module_utils.client import (
+    DOCKER_COMMON_ARGS, connection_settings, version_tuple)
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 
@@ -32,3 +34,23 @@ def test_half_a_client_pair_is_refused(given):
 @pytest.mark.parametrize('text, expected', [('1.41', (1, 41)), ('1.9', (1, 9)), ('1.100', (1, 100))])
 def test_version_tuple(text, expected):
     assert version_tuple(text) == expected
+
+
+@pytest.mark.parametrize('alias, option', [('cacert_path', 'ca_path'), ('cert_path', 'client_cert'),
+                                           ('key_path', 'client_key')])
+def test_community_docker_certificate_aliases(alias, option):
+    params = ArgumentSpecValidator(DOCKER_COMMON_ARGS).validate({alias: '/certs/x.pem'}).validated_parameters
+    assert params[option] == '/certs/x.pem'
+
+
+@pytest.mark.parametrize('given, environ, expected', [
+    ({}, {'DOCKER_TLS_HOSTNAME': 'engine.lab'}, 'engine.lab'),
+    ({'tls_hostname': 'mine.lab'}, {'DOCKER_TLS_HOSTNAME': 'engine.lab'}, 'mine.lab'),
+    ({}, {}, None),
+])
+def test_tls_hostname_falls_back_to_docker_tls_hostname(monkeypatch, given, environ, expected):
+    monkeypatch.delenv('DOCKER_TLS_HOSTNAME', raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    params = ArgumentSpecValidator(DOCKER_COMMON_ARGS).validate(given).validated_parameters
+    assert connection_settings(params, environ={})['tls_hostname'] == expected

@@ -47,8 +47,8 @@ def test_normalize_pools(given, expected):
     ([{'subnet': '10.201.1.0/24', 'aux_addresses': ['10.201.1.2']}],
      'ipam_config[0].aux_addresses must be a dict of name: address'),
     ([{'gateway': '10.201.1.1'}], 'ipam_config[0] needs a subnet'),
-    ([{'subnet': '10.201.1.0/24', 'iprange': '10.201.1.0/25'}],
-     'ipam_config[0] has unknown keys iprange; use subnet, gateway, ip_range, aux_addresses'),
+    ([{'subnet': '10.201.1.0/24', 'ip-range': '10.201.1.0/25'}],
+     'ipam_config[0] has unknown keys ip-range; use subnet, gateway, ip_range, aux_addresses'),
     (['10.201.1.0/24'], 'ipam_config[0] must be a dict with subnet, gateway, ip_range and aux_addresses'),
     # CIDR as the daemon takes it, nothing normalised from other notations
     ([{'subnet': ' 10.201.1.0/24 '}], "ipam_config[0].subnet ' 10.201.1.0/24 ' has surrounding spaces"),
@@ -188,3 +188,27 @@ def test_overlapping_network(subnets, exclude, space, expected):
 ])
 def test_address_space(scope, driver, space):
     assert address_space(scope, driver) == space
+
+
+@pytest.mark.parametrize('given, expected', [
+    # community.docker's iprange, alone or next to the ip_range the argument spec copied it to
+    ({'subnet': '10.201.1.0/24', 'iprange': '10.201.1.128/25'}, pool('10.201.1.0/24', ip_range='10.201.1.128/25')),
+    ({'subnet': '10.201.1.0/24', 'iprange': '10.201.1.128/25', 'ip_range': '10.201.1.128/25'},
+     pool('10.201.1.0/24', ip_range='10.201.1.128/25')),
+    ({'subnet': '10.201.1.0/24', 'iprange': None, 'ip_range': '10.201.1.0/25'},
+     pool('10.201.1.0/24', ip_range='10.201.1.0/25')),
+])
+def test_iprange_alias(given, expected):
+    assert normalize_pools([given], enable_ipv6=False) == [expected]
+
+
+@pytest.mark.parametrize('given, message', [
+    ({'subnet': '10.201.1.0/24', 'iprange': '10.201.1.128/25', 'ip_range': '10.201.1.0/25'},
+     'ipam_config[0] sets ip_range 10.201.1.0/25 and its alias iprange 10.201.1.128/25; give one of them'),
+    ({'subnet': '10.201.1.0/24', 'iprange': '10.9.0.0/25'},
+     'ipam_config[0].ip_range 10.9.0.0/25 is outside subnet 10.201.1.0/24'),
+])
+def test_iprange_alias_refused(given, message):
+    with pytest.raises(LabnetDockerError) as info:
+        normalize_pools([given], enable_ipv6=False)
+    assert info.value.msg == message
