@@ -234,18 +234,6 @@ def test_family_problems(values, problems):
     assert family_problems(NetworkSpec(name='net', **values)) == problems
 
 
-@pytest.mark.parametrize('params, message', [
-    ({'enable_ipv4': False, 'enable_ipv6': False},
-     'enable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the daemon refuses one with neither'),
-    ({'enable_ipv4': False, 'enable_ipv6': True, 'ipam_config': [{'subnet': '10.9.0.0/24'}]},
-     'ipam_config has IPv4 pool 10.9.0.0/24 but enable_ipv4 is false'),
-])
-def test_family_refused_from_the_task_alone(params, message):
-    with pytest.raises(LabnetDockerError) as caught:
-        spec_from_params(dict(name='net', **params))
-    assert caught.value.msg.startswith(message)
-
-
 def test_turning_ipv4_off_drops_kept_ipv4_pools():
     merged = merge_spec(spec(enable_ipv4=False), ACTUAL)  # ACTUAL has IPv6 enabled with an IPv6 pool
     assert [pool['subnet'] for pool in merged.ipam_config] == ['fd00:201:1::/64']
@@ -253,6 +241,12 @@ def test_turning_ipv4_off_drops_kept_ipv4_pools():
 
 
 @pytest.mark.parametrize('params, message', [
+    # address families, from the task alone
+    ({'enable_ipv4': False, 'enable_ipv6': False},
+     'enable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the daemon refuses one with neither'),
+    ({'enable_ipv4': False, 'enable_ipv6': True, 'ipam_config': [{'subnet': '10.9.0.0/24'}]},
+     'ipam_config has IPv4 pool 10.9.0.0/24 but enable_ipv4 is false'),
+    # labels and options
     ({'labels': {'labnet.docker.managed': 'false'}},
      'labels sets labnet.docker.managed=false, a label the collection sets itself (true on every network it creates); '
      'leave it out'),
