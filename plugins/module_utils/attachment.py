@@ -81,6 +81,7 @@ class Step:
     after: dict = None  # configured endpoint after (None: disconnected)
     force: bool = False
     verify_subnet: bool = False  # ask the daemon whether the fixed address is allowed before disconnecting
+    repair: bool = False  # the container's record holds a half-made endpoint on the network (see half_made)
 
 
 @dataclass
@@ -165,17 +166,37 @@ def container_problems(ref, record, network_name):
     return []
 
 
-def live_endpoint(record, network):
+def _running(record):
+    state = record.get('State')  # a dict in an inspect record, a word in a listing row
+    return state == 'running' if isinstance(state, str) else (state or {}).get('Running') is True
+
+
+def half_made(record, network, members):
+    """Whether a running container's record lists an endpoint on ``network`` that the network does not have.
+
+    A connect the daemon refuses while it sets the endpoint up (a bad link, a zone id in an address)
+    leaves the endpoint, with its IDs, in the container's record only: ``docker network disconnect``
+    then answers "is not connected". ``members`` are the container IDs the network's inspect result
+    lists (None when only a listing row was read: then nothing can be told).
+    """
+    if members is None or record is None or not _running(record):
+        return False
+    endpoint = endpoint_on(record, network)
+    return bool(endpoint and endpoint.get('EndpointID')) and record['Id'] not in members
+
+
+def live_endpoint(record, network, members=None):
     """The container's endpoint on ``network``, or None when it is not connected.
 
     After a refused connect (say, "Address already in use") the daemon leaves the
     asked-for settings in a running container's record, with no endpoint or network
-    ID; that is not a connection, so such an entry counts as none.
+    ID; that is not a connection, so such an entry counts as none; nor is a half-made
+    endpoint (see :func:`half_made`).
     """
     endpoint = endpoint_on(record, network)
-    state = record.get('State')  # a dict in an inspect record, a word in a listing row
-    running = state == 'running' if isinstance(state, str) else (state or {}).get('Running') is True
-    if endpoint is not None and running and not endpoint.get('EndpointID') and not endpoint.get('NetworkID'):
+    if endpoint is not None and _running(record) and not endpoint.get('EndpointID') and not endpoint.get('NetworkID'):
+        return None
+    if endpoint is not None and half_made(record, network, members):
         return None
     return endpoint
 
@@ -202,8 +223,12 @@ def _own_desired(settings, cid):
     return desired
 
 
-def _plan_absent(attachment, network, records):
-    """Disconnect each container that is connected; a missing network or container is already absent."""
+def _plan_absent(attachment, network, records, members=None):
+    """Disconnect each container that is connected; a missing network or container is already absent.
+
+    A half-made endpoint is cleared (connected for real, then disconnected), since the daemon
+    cannot disconnect it as it is.
+    """
     plan = AttachmentPlan(network=dict(name=network['Name'], id=network['Id']) if network else None, state='absent')
     problems = []
     seen = set()
@@ -212,6 +237,10 @@ def _plan_absent(attachment, network, records):
         if cid and cid in seen:
             continue
         seen.add(cid)
+        if record and network and half_made(record, network, members):
+            plan.steps.append(Step('clear', container_name(record), cid, config={}, repair=True, force=True,
+                                   before=configured_view(endpoint_from_inspect(endpoint_on(record, network), cid))))
+            continue
         endpoint = live_endpoint(record, network) if record and network else None
         if endpoint is None:
             plan.unchanged.append(dict(container=container_name(record) if record else ref, id=cid,
@@ -228,7 +257,7 @@ def _plan_absent(attachment, network, records):
     return plan
 
 
-def plan_attachment(attachment, network, records, api_version, others=()):
+def plan_attachment(attachment, network, records, api_version, others=(), members=None):
     """Plan the changes that make ``attachment`` true (pure).
 
     ``network`` is the network's inspect result (None when it does not exist),
@@ -237,12 +266,14 @@ def plan_attachment(attachment, network, records, api_version, others=()):
     they lack aliases and driver options), ``api_version`` the Engine API
     version spoken ('1.41'), ``others`` container records (inspect results or
     listing rows, e.g. one listing of all containers) searched for holders of
-    a fixed address; without them only running holders are found. Raises one
+    a fixed address; without them only running holders are found, ``members``
+    the container IDs the network's inspect result lists (to tell half-made
+    endpoints, see :func:`half_made`; None when not known). Raises one
     LabnetDockerError naming every problem (details: ``problems`` and, for
     refused reconnects, ``differences``); otherwise nothing in it is refused.
     """
     if attachment.state == 'absent':
-        return _plan_absent(attachment, network, records)
+        return _plan_absent(attachment, network, records, members)
     problems = network_problems(network, attachment.network)
     if problems:
         raise LabnetDockerError('; '.join(problems), problems=problems)
@@ -265,7 +296,8 @@ def plan_attachment(attachment, network, records, api_version, others=()):
         cid, name = record['Id'], container_name(record)
         seen.add(cid)
         desired = _own_desired(settings, cid)
-        endpoint = live_endpoint(record, network)
+        repair = half_made(record, network, members)
+        endpoint = live_endpoint(record, network, members)
         actual = endpoint_from_inspect(endpoint, cid) if endpoint is not None else None
         differences = endpoint_differences(desired, actual) if actual is not None else []
         if desired.get('mac_address') and (actual is None or differences):
@@ -287,7 +319,8 @@ def plan_attachment(attachment, network, records, api_version, others=()):
                                 % (address_field, address, ', '.join(holders), net_name))
         target = dict((key, actual.get(key)) for key in CARRIED_FIELDS) if actual else {}
         target.update(desired)
-        step = Step('connect', name, cid, config=endpoint_config(target), after=configured_view(target, extra))
+        step = Step('connect', name, cid, config=endpoint_config(target), after=configured_view(target, extra),
+                    repair=repair)
         if actual is not None:
             carried = dict((key, actual.get(key)) for key in CARRIED_FIELDS)
             step.action, step.force = 'reconnect', attachment.force

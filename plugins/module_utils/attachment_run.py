@@ -18,7 +18,7 @@ Entry points:
 from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import (
-    attachment_from_params, plan_attachment)
+    attachment_from_params, half_made, plan_attachment)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment_strays import (
     exclusive_problems, find_strays, stray_steps, without_strays)
 from ansible_collections.labnet.docker.plugins.module_utils.changes import ChangeTracker
@@ -28,7 +28,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.lookup import find_n
 
 # How the daemon words its refusal of a fixed address on a subnet it picked itself.
 NO_USER_SUBNET = 'supported only when connecting to networks with user configured subnets'
-PAST = {'connect': 'connected', 'disconnect': 'disconnected', 'reconnect': 'reconnected'}
+PAST = {'connect': 'connected', 'disconnect': 'disconnected', 'reconnect': 'reconnected', 'clear': 'cleared'}
 # How the daemon words a connect whose endpoint or address another client took first.
 RACED = ('already exists in network', 'Address already in use')
 
@@ -65,10 +65,39 @@ def apply_plan(api, plan, check_mode=False, tracker=None):
     return tracker
 
 
+def clear_half_made(api, net_id, container_id):
+    """Remove a half-made endpoint (attachment.half_made) the daemon left on a container; True when there was one.
+
+    The daemon cannot disconnect such an endpoint, but a connect with plain settings over it
+    makes it a real one, which then disconnects.
+    """
+    network = api.inspect_network(net_id)
+    record = api.inspect_container(container_id)
+    if network is None or not half_made(record, network, set(network.get('Containers') or {})):
+        return False
+    api.connect(net_id, container_id, {})
+    api.disconnect(net_id, container_id, force=True)
+    return True
+
+
+def _cleared_note(api, net_id, step):
+    try:
+        if clear_half_made(api, net_id, step.container_id):
+            return '; the half-made endpoint the daemon left on container %s was removed' % step.container
+    except LabnetDockerError as exc:
+        return '; the daemon left a half-made endpoint on container %s, and removing it failed: %s' % (
+            step.container, exc.msg)
+    return ''
+
+
 def _apply_step(api, network, step):
     net_id, name = network['id'], network['name']
     if step.verify_subnet:
         _verify_subnet(api, network, step)
+    if step.action == 'clear':
+        api.connect(net_id, step.container_id, {})
+        api.disconnect(net_id, step.container_id, force=True)
+        return
     if step.action in ('disconnect', 'reconnect'):
         api.disconnect(net_id, step.container_id, force=step.force)
     if step.action not in ('connect', 'reconnect'):
@@ -76,7 +105,7 @@ def _apply_step(api, network, step):
     try:
         api.connect(net_id, step.container_id, step.config)
     except LabnetDockerError as exc:
-        msg = _explain(exc.msg, name, step)
+        msg = _explain(exc.msg, name, step) + _cleared_note(api, net_id, step)
         if step.action != 'reconnect':
             raise LabnetDockerError(msg)
         try:
@@ -138,6 +167,8 @@ def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
                          differences=[dict(field=key, current=have, desired=want)
                                       for key, have, want in step.differences])
             entry['endpoint'] = step.after
+            if step.repair:
+                entry['repaired'] = True  # a half-made endpoint (attachment.half_made) was made whole or removed
             if api is not None and not check_mode and step.after is not None:
                 fresh = api.inspect_container(cid)
                 endpoint = endpoint_on(fresh, dict(Name=plan.network['name'], Id=plan.network['id'])) if fresh else None
@@ -173,15 +204,17 @@ def _plan(api, attachment, network, records, others, exclusive):
     The strays go first, so an address one of them holds is free for the listed container
     that asks for it; they are taken out of what the address-holder check sees.
     """
+    # An inspect result lists the network's live endpoints, which tells half-made ones apart.
+    members = set(network.get('Containers') or {}) if network else None
     if not exclusive:
-        return plan_attachment(attachment, network, records, api.api_version, others)
+        return plan_attachment(attachment, network, records, api.api_version, others, members)
     problems = exclusive_problems(attachment.state, network, attachment.network)
     if problems:
         raise LabnetDockerError('; '.join(problems), problems=problems)
     strays = find_strays(network, [record['Id'] for record in records if record], others) if network else []
     if strays:
         network, others = without_strays(network, others, strays)
-    plan = plan_attachment(attachment, network, records, api.api_version, others)
+    plan = plan_attachment(attachment, network, records, api.api_version, others, members)
     # Inspect records, not listing rows: only they carry the aliases and driver options shown in the diff.
     plan.steps[:0] = stray_steps(network, [api.inspect_container(row['Id']) for row in strays], attachment.force)
     return plan

@@ -288,3 +288,42 @@ def test_mac_address_kept_where_set_and_refused_where_no_engine_applies_it(docke
                                         'address on connect' % (name, value, net)), result['msg']
     assert snapshot(docker_client, prefix) == before
     assert endpoint(docker_client, fixed, net)['MacAddress'] == mac
+
+
+def half_made_connect(client, container, net):
+    """A connect the daemon refuses part-way (a bad link format, sent straight to the API): on the engines seen,
+    the container's record keeps the endpoint while the network has none. Returns whether it did."""
+    response = client.api._post_json(client.api._url('/networks/{0}/connect', net),
+                                     data={'Container': container.id, 'EndpointConfig': {'Links': ['other:x:y']}})
+    assert response.status_code >= 400, response.text
+    container.reload()
+    return net in container.attrs['NetworkSettings']['Networks'] and \
+        container.id not in (client.api.inspect_network(net).get('Containers') or {})
+
+
+def test_half_made_endpoints_are_seen_repaired_and_cleared(docker_client, prefix, make_container):
+    net = prefix + '-net'
+    make_network(docker_client, net, '10.202.50.0/24')
+    web, job = make_container('web'), make_container('job')
+    if not half_made_connect(docker_client, web, net):
+        pytest.skip('engine %s leaves no half-made endpoint after a refused connect'
+                    % docker_client.version()['Version'])
+    assert half_made_connect(docker_client, job, net)
+    refused, repaired, again, cleared, cleared_again = play([
+        task('network_attachment', network=net, container=job.name, links=['other:x:y']),
+        task('network_attachment', network=net, container=web.name, aliases=['www']),
+        task('network_attachment', network=net, container=web.name, aliases=['www']),
+        task('network_attachment', network=net, container=job.name, state='absent'),
+        task('network_attachment', network=net, container=job.name, state='absent'),
+    ])
+    assert refused.get('failed') and not refused['changed']
+    assert refused['msg'] == "links: 'other:x:y' is not name or name:alias (2 colons)"
+    assert repaired['changed'] and repaired['containers'][0]['action'] == 'connected', repaired
+    assert repaired['containers'][0]['repaired'] is True
+    assert not again['changed'], again
+    assert web.id in docker_client.api.inspect_network(net)['Containers']
+    assert aliases(docker_client, web.name, net) == {'www'}
+    assert cleared['changed'] and [a['action'] for a in cleared['actions']] == ['clear'], cleared
+    assert not cleared_again['changed'], cleared_again
+    job.reload()
+    assert net not in job.attrs['NetworkSettings']['Networks']

@@ -1,7 +1,7 @@
 import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import (
-    attachment_from_params, plan_attachment)
+    attachment_from_params, half_made, plan_attachment)
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 NET_ID = 'e' * 64
@@ -208,3 +208,33 @@ def test_a_running_containers_entry_without_endpoint_is_not_a_connection():
     row = dict(stale, State='running')  # a listing row, as the topology passes them
     assert [step.action for step in plan([row], ipv4_address='10.202.1.10').steps] == ['connect']
     assert plan([dict(live, State='running')], ipv4_address='10.202.1.10').steps == []
+
+
+def running(name, endpoint):
+    record = ctr(name, endpoint)
+    record['State'] = {'Running': True, 'Status': 'running'}
+    return record
+
+
+@pytest.mark.parametrize('record, members, expected', [
+    (running('web', ep(EndpointID='x')), set(), True),  # the record has it, the network does not
+    (running('web', ep(EndpointID='x')), {('web' * 64)[:64]}, False),  # a live endpoint
+    (running('web', ep(EndpointID='x')), None, False),  # only a listing row was read: cannot tell
+    (ctr('web', ep(EndpointID='x'), state='exited'), set(), False),  # stopped containers have no live endpoint
+    (running('web', None), set(), False),
+])
+def test_half_made(record, members, expected):
+    assert half_made(record, NET, members) is expected
+
+
+def test_half_made_endpoint_is_connected_for_real_or_cleared():
+    record = running('web', ep(EndpointID='x'))
+    present = plan_attachment(attachment_from_params({'network': 'labnet', 'container': 'web'}), NET, [record],
+                              '1.41', members=set())
+    assert [(step.action, step.repair) for step in present.steps] == [('connect', True)]
+    absent = plan_attachment(attachment_from_params({'network': 'labnet', 'container': 'web', 'state': 'absent'}),
+                             NET, [record], '1.41', members=set())
+    assert [(step.action, step.repair) for step in absent.steps] == [('clear', True)]
+    # without members (a listing row) the record is taken at its word
+    assert plan_attachment(attachment_from_params({'network': 'labnet', 'container': 'web'}), NET, [record],
+                           '1.41').steps == []
