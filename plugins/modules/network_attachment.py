@@ -19,8 +19,12 @@ description:
     nothing changed - the networks V(host) and V(none); containers with C(network_mode) V(host), V(none)
     or V(container:...); a network or container that does not exist; a fixed address outside the network's
     subnets, on a network without a user-configured subnet, or already held by another endpoint, the network's
-    gateway or an auxiliary address (the holder is named); O(mac_address) and O(gw_priority) on a daemon whose
-    API is too old for them.
+    gateway or an auxiliary address (the holder is named); a fixed IPv4 address on a network with IPv4 disabled;
+    links that are not C(name) or C(name:alias) and addresses with a zone id; O(mac_address) where it would need a
+    connect; O(gw_priority) on a daemon whose API is too old for it.
+  - A connect the daemon refuses part-way can leave a half-made endpoint in the container's record only. It is
+    recognised - a connect makes it whole (C(repaired) in the result), O(state=absent) clears it (action
+    C(clear)), and a failed connect removes the one it left.
 author:
   - labnet.docker maintainers (@labnet)
 extends_documentation_fragment:
@@ -81,7 +85,10 @@ options:
     type: dict
   mac_address:
     description:
-      - A fixed MAC address for the endpoint. Needs Engine API 1.44 or newer; refused on older daemons.
+      - The MAC address the endpoint must have. No Docker engine applies a MAC address on connect (20.10 has no
+        such setting; 26.1 and 28.5 accept it and assign another), so it is accepted only when the container is
+        already connected with exactly this MAC (given when it was created) and nothing else would change; any
+        connect or reconnect it would need is refused before it happens.
     type: str
   gw_priority:
     description:
@@ -168,7 +175,8 @@ containers:
   description:
     - One entry per container asked for, in that order; with O(exclusive), followed by one entry for each other
       container that was disconnected (C(action) C(disconnected), C(endpoint) null).
-    - C(action) is C(connected), C(reconnected), C(disconnected) or C(unchanged).
+    - C(action) is C(connected), C(reconnected), C(disconnected), C(cleared) (a half-made endpoint removed) or
+      C(unchanged); C(repaired) is true where a half-made endpoint was found.
     - C(differences) lists what made a reconnect necessary.
     - C(endpoint) is the endpoint afterwards (null when not connected); after a real run it also holds the
       addresses the daemon assigned (C(assigned_ipv4_address), C(assigned_ipv6_address)); in check mode, the
