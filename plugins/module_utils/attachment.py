@@ -94,6 +94,8 @@ class AttachmentPlan:
 
 def attachment_from_params(params):
     """An :class:`Attachment` from module parameters (``container`` and/or ``containers``)."""
+    if not str(params.get('network') or '').strip():
+        raise LabnetDockerError('network %r is not a network name or ID' % (params.get('network'),))
     refs = []
     for ref in ([params.get('container')] if params.get('container') else []) + list(params.get('containers') or []):
         text = str(ref).strip() if ref is not None else ''

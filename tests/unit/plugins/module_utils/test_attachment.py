@@ -184,6 +184,8 @@ def test_absent_from_host_networking_is_refused():
     ({'network': 'n', 'container': 'a', 'aliases': ['']}, "aliases: '' is not a valid alias"),
     ({'network': 'n', 'container': 'a', 'ipv4_address': 'fd00::1'}, 'ipv4_address fd00::1 is not an IPv4 address'),
     ({'network': 'n', 'container': 'a', 'mac_address': 'zz'}, "mac_address 'zz' is not a MAC address"),
+    ({'network': '', 'container': 'a'}, "network '' is not a network name or ID"),
+    ({'network': '  ', 'container': 'a'}, "network '  ' is not a network name or ID"),
 ])
 def test_bad_parameters(params, message):
     with pytest.raises(LabnetDockerError, match=message):
