@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import traceback
 from contextlib import contextmanager
 
@@ -232,6 +233,10 @@ class DockerApi:
     def __init__(self, api, host):
         self.api = api
         self.host = host
+        # exec_run widens the SDK client's one read timeout; parallel probes share the client.
+        self._timeout_lock = threading.Lock()
+        self._timeout_needs = []
+        self._base_timeout = None
 
     @property
     def api_version(self):
@@ -327,23 +332,37 @@ class DockerApi:
         with self._errors('listing containers'):
             return self.api.containers(all=True, filters=filters) or []
 
+    @contextmanager
+    def _read_timeout(self, seconds):
+        """The client's read timeout at least ``seconds`` while the block runs, for every thread in one.
+
+        The SDK reads one ``timeout`` attribute for every request, so concurrent calls
+        share it: it is the widest need of the calls in flight, and back to the
+        client's own once none is left.
+        """
+        with self._timeout_lock:
+            if not self._timeout_needs:
+                self._base_timeout = self.api.timeout
+            self._timeout_needs.append(seconds or 0)
+            self.api.timeout = max([self._base_timeout] + self._timeout_needs)
+        try:
+            yield
+        finally:
+            with self._timeout_lock:
+                self._timeout_needs.remove(seconds or 0)
+                self.api.timeout = max([self._base_timeout] + self._timeout_needs)
+
     def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
         """Run ``cmd`` in a running container; returns (exit_code, output text).
 
         ``timeout`` (seconds) lets a command that bounds itself run longer than the
         client's own read timeout; ``user`` and ``environment`` are as for docker exec.
         """
-        previous = self.api.timeout
-        if timeout is not None and timeout > previous:
-            self.api.timeout = timeout
-        try:
-            with self._errors('running %s in container %s' % (cmd[0], container)):
-                exec_id = self.api.exec_create(container, cmd, stdout=True, stderr=True, user=user or '',
-                                               environment=environment)['Id']
-                output = self.api.exec_start(exec_id)
-                code = self.api.exec_inspect(exec_id).get('ExitCode')
-        finally:
-            self.api.timeout = previous
+        with self._read_timeout(timeout), self._errors('running %s in container %s' % (cmd[0], container)):
+            exec_id = self.api.exec_create(container, cmd, stdout=True, stderr=True, user=user or '',
+                                           environment=environment)['Id']
+            output = self.api.exec_start(exec_id)
+            code = self.api.exec_inspect(exec_id).get('ExitCode')
         if isinstance(output, bytes):
             output = output.decode('utf-8', 'replace')
         return code, output

@@ -20,6 +20,11 @@ DEFAULT_COUNT = 1
 DEFAULT_STATUS = 200
 MAX_TIMEOUT = 300
 MAX_COUNT = 100
+# Probes in flight at once. Most of a probe's time is waiting (for an answer, or for its
+# timeout to pass), so sixteen at a time cost a 2-core machine and its daemon little:
+# 100 probes, half of them waiting out a 2 s timeout, took 11.5 s at 10, 8.6 s at 16.
+DEFAULT_PARALLEL = 16
+MAX_PARALLEL = 64
 # Fields that only some kinds use; giving one to another kind is refused, because
 # it usually means a forgotten or misspelt kind (a "ping" with a port).
 KIND_FIELDS = {
@@ -214,6 +219,16 @@ def normalize_probes(raws):
     if problems:
         raise LabnetDockerError('invalid probes: ' + '; '.join(problems), problems=problems)
     return probes
+
+
+def normalize_parallel(value):
+    """How many probes may run at once (1 runs them one after another); raises naming a bad value."""
+    if value is None:
+        return DEFAULT_PARALLEL
+    try:
+        return _integer(value, 'parallel', 1, MAX_PARALLEL)
+    except ValueError as exc:
+        raise LabnetDockerError('invalid parallel: %s' % exc)
 
 
 def judge(probe, observation):

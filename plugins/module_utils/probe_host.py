@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import os
 import select
 import shutil
@@ -25,6 +26,9 @@ from ansible_collections.labnet.docker.plugins.module_utils.probe_tools import (
     interpret, quote_command, time_limit, tool_command)
 
 ECHO_PAYLOAD = b'labnet.docker network_probe.'  # an even length keeps the checksum simple
+# A raw socket sees every echo reply on the host, so probes running at the same time
+# tell theirs apart by identifier: one per probe, starting from the process ID.
+_IDENTS = itertools.count(os.getpid())
 
 
 def _elapsed_ms(start):
@@ -101,7 +105,7 @@ def _icmp_socket(version):
 
 def _icmp_ping(probe, address, sock, raw, command):
     version = ip_version(address)
-    ident = os.getpid() & 0xffff
+    ident = next(_IDENTS) & 0xffff
     rtts = []
     error = None
     with sock:

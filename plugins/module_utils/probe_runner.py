@@ -6,15 +6,23 @@
 Probes from a container run its own tools inside it through docker exec (so in
 its network namespace, with its resolver); probes from ``host`` run in Python on
 the managed host. Nothing is changed anywhere, so check mode runs them too.
+
+Up to ``parallel`` probes run at once, each in a thread of its own: a probe
+mostly waits (for an answer, or for its timeout), so a matrix of unreachable
+targets costs about its timeouts divided by ``parallel`` instead of their sum.
+Results keep the order of the probes.
+
+Entry points: :func:`run_probes` (the module), :class:`ProbeRunner`.
 """
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.probe import (
-    Observation, judge, normalize_probes, summarize)
+    DEFAULT_PARALLEL, Observation, judge, normalize_parallel, normalize_probes, summarize)
 from ansible_collections.labnet.docker.plugins.module_utils.probe_host import observe_from_host
 from ansible_collections.labnet.docker.plugins.module_utils.probe_tools import (
     NC_STYLES, TOOLS, container_command, interpret, missing_tool, nc_unsupported, quote_command, time_limit,
@@ -64,6 +72,21 @@ class ProbeRunner:
         if problems:
             raise LabnetDockerError('cannot probe: ' + '; '.join(problems), problems=problems)
 
+    def observe_all(self, probes, parallel=DEFAULT_PARALLEL):
+        """One observation per probe, in the order of ``probes``, with at most ``parallel`` running at once."""
+        workers = min(parallel, len(probes))
+        if workers <= 1:
+            return [self.observe(probe) for probe in probes]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix='labnet-probe') as pool:
+            futures = [pool.submit(self.observe, probe) for probe in probes]
+            try:
+                return [future.result() for future in futures]
+            except BaseException:
+                # The daemon failed under one probe: start no more; those running end within their own limits.
+                for future in futures:
+                    future.cancel()
+                raise
+
     def observe(self, probe):
         if probe.from_host:
             return observe_from_host(probe)
@@ -101,12 +124,16 @@ class ProbeRunner:
             % (TOOLS['tcp'], probe.source)))
 
 
-def run_probes(api, raw_probes):
-    """Result of network_probe: one result per probe, in order; raises when any did not hold."""
+def run_probes(api, raw_probes, parallel=DEFAULT_PARALLEL):
+    """Result of network_probe: one result per probe, in order; raises when any did not hold.
+
+    Everything is validated (the probes, ``parallel``, the source containers) before any probe runs.
+    """
+    workers = normalize_parallel(parallel)
     probes = normalize_probes(raw_probes)
     runner = ProbeRunner(api)
     runner.check_sources(probes)
-    results = [judge(probe, runner.observe(probe)) for probe in probes]
+    results = [judge(probe, observation) for probe, observation in zip(probes, runner.observe_all(probes, workers))]
     message = summarize(results)
     if message:
         raise LabnetDockerError(message, changed=False, results=results)

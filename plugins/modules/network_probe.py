@@ -107,10 +107,19 @@ options:
             timeout such a lookup ends as V(unreachable) with "no answer".
         type: int
         default: 3
+  parallel:
+    description:
+      - How many probes may run at the same time, from 1 (one after another) to 64.
+      - Results are returned in the order of O(probes) whatever the order the probes finish in.
+      - Probes that send requests to the same server (V(http) probes to one C(httpd)) may reach it in any order.
+    type: int
+    default: 16
 notes:
   - A tool counts as present when the image has the program or, in a busybox image, when busybox provides it as
     an applet (busybox runs its own applets even without a link).
-  - Probes run one after another; a matrix of unreachable targets takes the sum of their timeouts.
+  - Up to O(parallel) probes run at the same time, so a matrix of unreachable targets takes about the sum of their
+    timeouts divided by O(parallel), not the whole sum. Each probe is still bounded by its own O(probes[].timeout);
+    waiting for a free slot does not count against it. With O(parallel=1) they run one after another.
   - Latency is the average round trip reported by C(ping) (or measured for ICMP from V(host)); for the other kinds it
     is the elapsed time of the whole probe, including the C(docker exec) round trip for container sources.
   - O(probes[].from=host) sends ICMP with a datagram ICMP socket, else a raw socket (root), else the host's C(ping)
@@ -194,7 +203,7 @@ results:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.labnet.docker.plugins.module_utils.client import DOCKER_COMMON_ARGS, run_module
-from ansible_collections.labnet.docker.plugins.module_utils.probe import EXPECTATIONS, KINDS
+from ansible_collections.labnet.docker.plugins.module_utils.probe import DEFAULT_PARALLEL, EXPECTATIONS, KINDS
 from ansible_collections.labnet.docker.plugins.module_utils.probe_runner import run_probes
 
 PROBE_OPTIONS = {
@@ -212,10 +221,11 @@ PROBE_OPTIONS = {
 
 
 def main():
-    argument_spec = dict(probes=dict(type='list', elements='dict', required=True, options=PROBE_OPTIONS))
+    argument_spec = dict(probes=dict(type='list', elements='dict', required=True, options=PROBE_OPTIONS),
+                         parallel=dict(type='int', default=DEFAULT_PARALLEL))
     argument_spec.update(DOCKER_COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, lambda api, mod: run_probes(api, mod.params['probes']))
+    run_module(module, lambda api, mod: run_probes(api, mod.params['probes'], mod.params['parallel']))
 
 
 if __name__ == '__main__':

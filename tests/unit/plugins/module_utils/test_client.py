@@ -2,7 +2,7 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.labnet.docker.plugins.module_utils.client import (
-    DOCKER_COMMON_ARGS, connection_settings, version_tuple)
+    DOCKER_COMMON_ARGS, DockerApi, connection_settings, version_tuple)
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 
 
@@ -54,3 +54,26 @@ def test_tls_hostname_falls_back_to_docker_tls_hostname(monkeypatch, given, envi
         monkeypatch.setenv(key, value)
     params = ArgumentSpecValidator(DOCKER_COMMON_ARGS).validate(given).validated_parameters
     assert connection_settings(params, environ={})['tls_hostname'] == expected
+
+
+class TimeoutClient:
+    """The part of the SDK's client that exec_run touches: its read timeout."""
+
+    timeout = 60
+
+
+def test_read_timeout_is_the_widest_need_in_flight_and_then_the_clients_own():
+    api = DockerApi(TimeoutClient(), 'unix:///var/run/docker.sock')
+    seen = []
+    with api._read_timeout(90):
+        seen.append(api.api.timeout)
+        with api._read_timeout(75):  # a second probe, as from another thread
+            seen.append(api.api.timeout)
+            with api._read_timeout(120):
+                seen.append(api.api.timeout)
+            seen.append(api.api.timeout)
+        seen.append(api.api.timeout)
+        with api._read_timeout(None):
+            seen.append(api.api.timeout)
+    seen.append(api.api.timeout)
+    assert seen == [90, 90, 120, 90, 90, 90, 60]

@@ -2,7 +2,7 @@ import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.probe import (
-    Observation, Probe, judge, normalize_probe, normalize_probes, summarize)
+    Observation, Probe, judge, normalize_parallel, normalize_probe, normalize_probes, summarize)
 
 
 @pytest.mark.parametrize('raw, expected', [
@@ -116,3 +116,21 @@ def test_summarize_names_each_failing_pair():
                                   'unreachable (ping: bad address); c1 -> c2:22 tcp: expected unreachable, '
                                   'observed reachable')
     assert summarize(results[:1]) is None
+
+
+@pytest.mark.parametrize('value, expected', [(None, 16), (1, 1), ('4', 4), (64, 64)])
+def test_normalize_parallel(value, expected):
+    assert normalize_parallel(value) == expected
+
+
+@pytest.mark.parametrize('value, message', [
+    (0, 'invalid parallel: parallel 0 is out of range 1-64'),
+    (65, 'invalid parallel: parallel 65 is out of range 1-64'),
+    (-2, 'invalid parallel: parallel -2 is out of range 1-64'),
+    ('many', "invalid parallel: parallel must be a number, not 'many'"),
+    (True, 'invalid parallel: parallel must be a number, not True'),
+])
+def test_normalize_parallel_rejects(value, message):
+    with pytest.raises(LabnetDockerError) as caught:
+        normalize_parallel(value)
+    assert caught.value.msg == message

@@ -1,5 +1,7 @@
 """ProbeRunner's bookkeeping with a small fake client; real runs are in tests/integration."""
 
+import threading
+
 import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
@@ -85,3 +87,64 @@ def test_run_probes_fails_with_results_when_an_expectation_does_not_hold():
     assert caught.value.msg == '1 of 1 probes did not hold: c1 -> c2:80 tcp: expected unreachable, observed reachable'
     assert caught.value.details['changed'] is False
     assert caught.value.details['results'][0]['ok'] is False
+
+
+class CountingApi(FakeApi):
+    """Records how many execs are in flight at once; each waits at a barrier of ``meet`` execs.
+
+    The barrier proves that ``meet`` probes really run together (it breaks when fewer
+    arrive); the count proves that no more than the bound ever do.
+    """
+
+    def __init__(self, containers, meet):
+        super().__init__(containers, self._answer)
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most = 0
+        self.barrier = threading.Barrier(meet, timeout=10) if meet > 1 else None
+
+    def _answer(self, argv):
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+        try:
+            if self.barrier is not None:
+                self.barrier.wait()
+            # The target's last digit decides the answer: odd targets answer, even ones do not.
+            return (0, '') if int(argv[-1][-1]) % 2 else (1, '')
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+@pytest.mark.parametrize('parallel', [1, 3, 9])
+def test_probes_run_at_most_parallel_at_once_and_results_keep_their_order(parallel):
+    api = CountingApi({'c1': running('c1'), 'c2': running('c2')}, meet=parallel)
+    raws = [{'from': 'c%d' % (1 + index % 2), 'to': '10.0.0.%d' % index, 'kind': 'ping',
+             'expect': 'reachable' if index % 2 else 'unreachable'} for index in range(9)]
+    result = run_probes(api, raws, parallel=parallel)
+    assert api.most == parallel
+    assert [item['pair'] for item in result['results']] == [
+        'c%d -> 10.0.0.%d ping' % (1 + index % 2, index) for index in range(9)]
+    assert [item['observed'] for item in result['results']] == ['unreachable', 'reachable'] * 4 + ['unreachable']
+    assert all(item['ok'] for item in result['results'])
+
+
+def test_bad_parallel_is_refused_before_anything_runs():
+    api = FakeApi({'c1': running('c1')}, lambda argv: (0, ''))
+    with pytest.raises(LabnetDockerError) as caught:
+        run_probes(api, [{'from': 'c1', 'to': 'c2'}], parallel=0)
+    assert caught.value.msg == 'invalid parallel: parallel 0 is out of range 1-64'
+    assert api.runs == []
+
+
+def test_a_daemon_failure_under_one_probe_fails_the_task():
+    def answer(argv):
+        if argv[-1] == 'c3':
+            raise LabnetDockerError('running timeout in container c1 failed: cannot reach the Docker daemon')
+        return (0, '')
+
+    api = FakeApi({'c1': running('c1')}, answer)
+    with pytest.raises(LabnetDockerError) as caught:
+        run_probes(api, [{'from': 'c1', 'to': 'c%d' % index} for index in range(2, 8)], parallel=2)
+    assert caught.value.msg == 'running timeout in container c1 failed: cannot reach the Docker daemon'
