@@ -92,6 +92,56 @@ def targets(rows, n):
     return checks
 
 
+PROBE_FLOORS = {'module': 'exec', 'module-serial': 'exec-serial'}
+PROBE_TARGET_S = 15.0
+
+
+def probe_summary(section):
+    """The probe rows: medians, each module row's ratio to its docker exec floor, the speed-up, the target."""
+    samples = section.get('samples') or {}
+    medians = dict((key, _median([run['seconds'] for run in runs])) for key, runs in samples.items())
+    n = section.get('n') or 0
+    rows = []
+    for key, runs in samples.items():
+        floor = PROBE_FLOORS.get(key)
+        rows.append(dict(
+            key=key, title=section['titles'].get(key, key), median_s=medians[key],
+            runs_s=[run['seconds'] for run in runs], wall_median_s=_median([run['wall'] for run in runs]),
+            per_probe_ms=medians[key] * 1000.0 / n if n else None,
+            floor=floor, ratio_to_floor=_ratio(medians[key], medians.get(floor)),
+        ))
+    targets = []
+    parallel, serial = medians.get('module'), medians.get('module-serial')
+    if parallel is not None:
+        targets.append(dict(target='network_probe, %d probes (half unreachable, %d s timeout) <= %d s at the '
+                                   'default parallel=%d (issue: at 100 probes)'
+                                   % (n, section['timeout'], PROBE_TARGET_S, section['parallel']),
+                            value=parallel, limit=PROBE_TARGET_S, met=parallel <= PROBE_TARGET_S))
+    summary = dict((key, value) for key, value in section.items() if key not in ('samples', 'errors'))
+    summary.update(rows=rows, targets=targets, speedup=_ratio(serial, parallel))
+    return summary
+
+
+def probe_markdown(section):
+    """The probe rows as Markdown lines."""
+    lines = ['', '## Probes (network_probe against a docker exec loop)', '']
+    if section.get('status') != 'ok':
+        return lines + ['Not measured: %s (%s).' % (section.get('status'), section.get('note'))]
+    lines += ['%d probes, %d expected unreachable (each waits out its %d s timeout), between the bench\'s containers. '
+              'For network_probe the figure is the play\'s own duration; for the docker exec loops the whole call.'
+              % (section['n'], section['n'] // 2, section['timeout']), '',
+              '| way | median s | x its floor | ms / probe | incl. start s |', '| --- | ---: | ---: | ---: | ---: |']
+    for row in section['rows']:
+        floor = '-' if row['floor'] is None else '%s (%s)' % (_ratio_text(row['ratio_to_floor']), row['floor'])
+        lines.append('| %s: %s | %s | %s | %s | %s |' % (row['key'], row['title'], _fmt(row['median_s'], 3), floor,
+                                                        _fmt(row['per_probe_ms'], 1), _fmt(row['wall_median_s'], 2)))
+    lines += ['', 'Parallel speed-up (parallel=1 / default): %s x.' % _ratio_text(section.get('speedup'))]
+    for check in section['targets']:
+        lines += ['', 'Target: %s: measured %s s, %s.' % (check['target'], _fmt(check['value'], 3),
+                                                          'met' if check['met'] else 'NOT met')]
+    return lines
+
+
 def _fmt(value, digits=2):
     if value is None:
         return '-'
@@ -166,6 +216,8 @@ def markdown(results):
                 n, key, _fmt(phases.get('converge', {}).get('median_s'), 3),
                 _fmt(phases.get('rerun', {}).get('median_s'), 3), _fmt(phases.get('teardown', {}).get('median_s'), 3),
                 _fmt(phases.get('converge', {}).get('per_network_ms'), 1)))
+    if results.get('probes'):
+        lines += probe_markdown(results['probes'])
     if results['errors']:
         lines += ['', '## Errors', '']
         lines += ['- %s' % error for error in results['errors']]

@@ -20,11 +20,13 @@ import uuid
 
 import docker
 
+import probes
 import report
 import variants
 
 IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
 RUN_LABEL = 'labnet.bench.run'
+ALL_VARIANTS = ('a', 'b', 'c', 'd', 'e', 'p')
 
 
 def config_from_env(environ):
@@ -48,17 +50,24 @@ def config_from_env(environ):
             raise ValueError('BENCH_SCALE=%r is not a comma-separated list of sizes (or "off")' % scale_text)
         if any(size < 1 for size in scale):
             raise ValueError('BENCH_SCALE=%r: every size must be at least 1' % scale_text)
-    keys = [key.strip() for key in (environ.get('BENCH_VARIANTS') or 'a,b,c,d,e').split(',') if key.strip()]
-    unknown = [key for key in keys if key not in 'abcde' or len(key) != 1]
+    keys = [key.strip() for key in (environ.get('BENCH_VARIANTS') or ','.join(ALL_VARIANTS)).split(',') if key.strip()]
+    unknown = [key for key in keys if key not in ALL_VARIANTS]
     if unknown:
-        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e)' % ', '.join(unknown))
+        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e, p for the probe rows)'
+                         % ', '.join(unknown))
+    probe_text = (environ.get('BENCH_PROBES') or '100').strip()
+    if probe_text.lower() in ('off', 'none', '0'):
+        probe_count = 0
+    else:
+        probe_count = number('BENCH_PROBES', 100, 2)
     subnet_text = environ.get('BENCH_SUBNET') or '10.209.0.0/16'
     config = dict(
         n=number('BENCH_N', 100, 1),
         runs=number('BENCH_RUNS', 3, 1),
         containers=number('BENCH_CONTAINERS', 10, 2),
         scale=scale,
-        variants=sorted(set(keys)) or list('abcde'),
+        variants=sorted(set(keys)) or list(ALL_VARIANTS),
+        probes=probe_count,
         subnet=None if subnet_text.lower() == 'none' else subnet_text,
         out=environ.get('BENCH_OUT') or os.path.join(variants.ROOT, 'build', 'bench'),
         prefix=environ.get('BENCH_PREFIX') or 'lnbench-%s' % uuid.uuid4().hex[:8],
@@ -124,8 +133,10 @@ class Bench:
 
     def remove_networks(self, keep_home=True):
         for row in self.api.networks(filters={'name': self.config['prefix']}):
-            if not row['Name'].startswith(self.config['prefix']) or (keep_home and row['Name'] == self.home):
+            if not row['Name'].startswith(self.config['prefix']):
                 continue
+            if keep_home and not row['Name'].startswith(self.config['prefix'] + '-n'):
+                continue  # the home network and the probe rows' networks stay until the end
             detail = self.api.inspect_network(row['Id'])
             for cid in detail.get('Containers') or {}:
                 self.api.disconnect_container_from_network(cid, row['Id'], force=True)
@@ -237,8 +248,17 @@ def main():
         for status in statuses:
             if status['status'] != 'ok':
                 print('bench: (%s) %s skipped: %s' % (status['key'], status['title'], status['note']), flush=True)
+        probe_section = dict(n=config['probes'], parallel=probes.DEFAULT_PARALLEL, timeout=probes.TIMEOUT,
+                             titles=probes.TITLES, status='ok', note='', samples={})
+        if 'p' not in config['variants']:
+            probe_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
+        elif not config['probes']:
+            probe_section.update(status='skipped', note='BENCH_PROBES=off')
         try:
-            measure_all(config, bench, active)
+            if active:
+                measure_all(config, bench, active)
+            if probe_section['status'] == 'ok':
+                measure_probes(config, api, workdir, probe_section)
         finally:
             try:
                 bench.cleanup()
@@ -249,6 +269,8 @@ def main():
             status['status'] = 'failed'
             status['note'] = '; '.join(error for error in bench.errors if error.startswith('(%s)' % status['key']))
     results = assemble(config, api, statuses, bench)
+    results['probes'] = report.probe_summary(probe_section)
+    results['errors'] += probe_section.get('errors', [])
     results['environment']['load_average_start'] = load_start
     with open(os.path.join(config['out'], 'results.json'), 'w') as handle:
         json.dump(results, handle, indent=2, sort_keys=True)
@@ -258,7 +280,25 @@ def main():
     print()
     print(text)
     print('bench: wrote %s and %s' % (os.path.join(config['out'], 'results.json'), os.path.join(config['out'], 'results.md')))
-    return 1 if bench.errors else 0
+    return 1 if results['errors'] else 0
+
+
+def measure_probes(config, api, workdir, section):
+    """The probe rows: the same matrix four ways, BENCH_RUNS times each, interleaved."""
+    runner = probes.ProbeBench(api, config['prefix'], {RUN_LABEL: config['prefix']}, IMAGE, workdir)
+    print('bench: probes, %d of them (%d expected unreachable, %d s timeout), module default parallel=%d'
+          % (config['probes'], config['probes'] // 2, probes.TIMEOUT, probes.DEFAULT_PARALLEL), flush=True)
+    try:
+        runner.setup()
+        matrix = runner.matrix(config['probes'])
+        for _run in range(config['runs']):
+            for key in probes.KEYS:
+                sample = runner.run(key, matrix)
+                section['samples'].setdefault(key, []).append(sample)
+                print('  (p) %-14s %7.3f s  (incl. start %.3f s)' % (key, sample['seconds'], sample['wall']), flush=True)
+    except (variants.BenchError, docker.errors.DockerException) as exc:
+        section.update(status='failed', note=str(exc), errors=['(p) probes: %s' % exc])
+        print('  (p) FAILED: %s' % exc, flush=True)
 
 
 def measure_all(config, bench, active):
