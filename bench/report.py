@@ -142,6 +142,44 @@ def probe_markdown(section):
     return lines
 
 
+STARTUP_TARGET = 1.2
+STARTUP_BASE = 'ansible.builtin.ping'
+STARTUP_JUDGED = ('labnet.docker.network_info', 'labnet.docker.network')
+
+
+def startup_summary(section):
+    """Per task: the median cost of one loop item (ms) and its ratio to ping's; the 1.2 x target."""
+    samples = section.get('samples') or []
+    rows = []
+    for name in section.get('tasks') or []:
+        costs = [sample[name] for sample in samples if name in sample]
+        if costs:
+            rows.append(dict(task=name, median_ms=_median(costs), runs_ms=costs))
+    base = dict((row['task'], row['median_ms']) for row in rows).get(STARTUP_BASE)
+    for row in rows:
+        row['ratio_to_ping'] = _ratio(row['median_ms'], base)
+    targets = [dict(target='%s no-change run <= %.1f x ansible.builtin.ping per loop item' % (row['task'], STARTUP_TARGET),
+                    value=row['ratio_to_ping'], limit=STARTUP_TARGET, met=row['ratio_to_ping'] <= STARTUP_TARGET)
+               for row in rows if row['task'] in STARTUP_JUDGED and row['ratio_to_ping'] is not None]
+    summary = dict((key, value) for key, value in section.items() if key not in ('samples', 'errors'))
+    summary.update(rows=rows, targets=targets)
+    return summary
+
+
+def startup_markdown(section):
+    lines = ['', '## Module start-up (no-change tasks against ansible.builtin.ping)', '']
+    if section.get('status') != 'ok':
+        return lines + ['Not measured: %s (%s).' % (section.get('status'), section.get('note'))]
+    lines += ['Loops of %d items in one play; each item is one module run. Medians over the runs.' % section['items'], '',
+              '| task | ms per item | x ping |', '| --- | ---: | ---: |']
+    for row in section['rows']:
+        lines.append('| %s | %s | %s |' % (row['task'], _fmt(row['median_ms'], 1), _ratio_text(row['ratio_to_ping'])))
+    for check in section['targets']:
+        lines += ['', 'Target: %s: measured %s x, %s.' % (check['target'], _ratio_text(check['value']),
+                                                          'met' if check['met'] else 'NOT met')]
+    return lines
+
+
 def _fmt(value, digits=2):
     if value is None:
         return '-'
@@ -218,6 +256,8 @@ def markdown(results):
                 _fmt(phases.get('converge', {}).get('per_network_ms'), 1)))
     if results.get('probes'):
         lines += probe_markdown(results['probes'])
+    if results.get('startup'):
+        lines += startup_markdown(results['startup'])
     if results['errors']:
         lines += ['', '## Errors', '']
         lines += ['- %s' % error for error in results['errors']]

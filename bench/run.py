@@ -22,11 +22,12 @@ import docker
 
 import probes
 import report
+import startup
 import variants
 
 IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
 RUN_LABEL = 'labnet.bench.run'
-ALL_VARIANTS = ('a', 'b', 'c', 'd', 'e', 'p')
+ALL_VARIANTS = ('a', 'b', 'c', 'd', 'e', 'p', 's')
 
 
 def config_from_env(environ):
@@ -53,7 +54,7 @@ def config_from_env(environ):
     keys = [key.strip() for key in (environ.get('BENCH_VARIANTS') or ','.join(ALL_VARIANTS)).split(',') if key.strip()]
     unknown = [key for key in keys if key not in ALL_VARIANTS]
     if unknown:
-        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e, p for the probe rows)'
+        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e, p for the probe rows, s for start-up)'
                          % ', '.join(unknown))
     probe_text = (environ.get('BENCH_PROBES') or '100').strip()
     if probe_text.lower() in ('off', 'none', '0'):
@@ -68,6 +69,7 @@ def config_from_env(environ):
         scale=scale,
         variants=sorted(set(keys)) or list(ALL_VARIANTS),
         probes=probe_count,
+        startup_items=number('BENCH_STARTUP_ITEMS', 20, 1),
         subnet=None if subnet_text.lower() == 'none' else subnet_text,
         out=environ.get('BENCH_OUT') or os.path.join(variants.ROOT, 'build', 'bench'),
         prefix=environ.get('BENCH_PREFIX') or 'lnbench-%s' % uuid.uuid4().hex[:8],
@@ -254,11 +256,17 @@ def main():
             probe_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
         elif not config['probes']:
             probe_section.update(status='skipped', note='BENCH_PROBES=off')
+        startup_section = dict(items=config['startup_items'], tasks=list(startup.TASKS), status='ok', note='',
+                               samples=[])
+        if 's' not in config['variants']:
+            startup_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
         try:
             if active:
                 measure_all(config, bench, active)
             if probe_section['status'] == 'ok':
                 measure_probes(config, api, workdir, probe_section)
+            if startup_section['status'] == 'ok':
+                measure_startup(config, api, workdir, startup_section)
         finally:
             try:
                 bench.cleanup()
@@ -270,7 +278,8 @@ def main():
             status['note'] = '; '.join(error for error in bench.errors if error.startswith('(%s)' % status['key']))
     results = assemble(config, api, statuses, bench)
     results['probes'] = report.probe_summary(probe_section)
-    results['errors'] += probe_section.get('errors', [])
+    results['startup'] = report.startup_summary(startup_section)
+    results['errors'] += probe_section.get('errors', []) + startup_section.get('errors', [])
     results['environment']['load_average_start'] = load_start
     with open(os.path.join(config['out'], 'results.json'), 'w') as handle:
         json.dump(results, handle, indent=2, sort_keys=True)
@@ -299,6 +308,21 @@ def measure_probes(config, api, workdir, section):
     except (variants.BenchError, docker.errors.DockerException) as exc:
         section.update(status='failed', note=str(exc), errors=['(p) probes: %s' % exc])
         print('  (p) FAILED: %s' % exc, flush=True)
+
+
+def measure_startup(config, api, workdir, section):
+    """The start-up rows: BENCH_RUNS plays of no-change loops, ping first in each."""
+    runner = startup.StartupBench(api, config['prefix'], {RUN_LABEL: config['prefix']}, workdir)
+    print('bench: start-up, loops of %d no-change items' % config['startup_items'], flush=True)
+    try:
+        runner.setup()
+        for _run in range(config['runs']):
+            costs = runner.run(config['startup_items'])
+            section['samples'].append(costs)
+            print('  (s) ' + ', '.join('%s %.0f ms' % (name, cost) for name, cost in costs.items()), flush=True)
+    except (variants.BenchError, docker.errors.DockerException) as exc:
+        section.update(status='failed', note=str(exc), errors=['(s) start-up: %s' % exc])
+        print('  (s) FAILED: %s' % exc, flush=True)
 
 
 def measure_all(config, bench, active):

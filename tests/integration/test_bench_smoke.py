@@ -19,7 +19,7 @@ NEEDS = {'d': ['network', 'network_attachment'], 'e': ['topology']}
 
 @pytest.mark.slow
 def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
-    env = dict(os.environ, BENCH_N='3', BENCH_RUNS='1', BENCH_SCALE='off', BENCH_CONTAINERS='2',
+    env = dict(os.environ, BENCH_N='3', BENCH_RUNS='1', BENCH_SCALE='off', BENCH_CONTAINERS='2', BENCH_PROBES='4',
                BENCH_SUBNET=free_subnet(docker_client), BENCH_OUT=str(tmp_path), BENCH_PREFIX=prefix)
     proc = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'run.py')], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=900, check=False)
@@ -57,6 +57,19 @@ def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
     assert len(main_table) == len(rows)
     assert all(re.match(r'\| \([a-e]\) ', line) for line in main_table), main_table
     assert table in proc.stdout  # printed as well as written
+
+    # The probe rows: the same 4 probes (2 expected unreachable) four ways, each compared with its floor.
+    probes = results['probes']
+    assert (probes['status'], probes['n'], probes['timeout']) == ('ok', 4, 2)
+    by_key = dict((row['key'], row) for row in probes['rows'])
+    assert sorted(by_key) == ['exec', 'exec-serial', 'module', 'module-serial']
+    assert [by_key[key]['floor'] for key in ('module', 'module-serial')] == ['exec', 'exec-serial']
+    for row in by_key.values():
+        assert row['median_s'] > 0 and len(row['runs_s']) == 1
+    assert by_key['module']['ratio_to_floor'] is not None and probes['speedup'] is not None
+    assert [check['limit'] for check in probes['targets']] == [15.0]
+    probe_lines = [line for line in lines if line.startswith(('| module', '| exec'))]
+    assert len(probe_lines) == 4 and 'Target: network_probe, 4 probes' in table
 
     leftovers = [c.name for c in docker_client.containers.list(all=True, filters={'name': prefix})]
     leftovers += [n.name for n in docker_client.networks.list(filters={'name': prefix})]

@@ -1,0 +1,57 @@
+"""The bench's start-up rows: what one no-change module run costs next to ansible.builtin.ping.
+
+One play (bench/playbooks/startup.yml) runs four loops of BENCH_STARTUP_ITEMS items each on
+localhost: ansible.builtin.ping, labnet.docker.network_info and a no-change
+labnet.docker.network (name only) on a network of the bench's own, and
+community.docker.docker_network_info for comparison. Each loop item is one module run,
+so a task's duration divided by its items is the cost of one run; the rows give it as a
+ratio to ping's, measured in the same play.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import variants
+
+TASKS = ('ansible.builtin.ping', 'labnet.docker.network_info', 'labnet.docker.network',
+         'community.docker.docker_network_info')
+
+
+class StartupBench:
+    def __init__(self, api, prefix, labels, workdir):
+        self.api = api
+        self.network = '%s-s' % prefix
+        self.labels = labels
+        self.workdir = workdir
+
+    def setup(self):
+        self.api.create_network(self.network, internal=True, labels=self.labels)
+
+    def run(self, items):
+        """One play: {task name: ms per item}; raises BenchError when a task failed or changed something."""
+        path = os.path.join(self.workdir, 'vars-startup.json')
+        with open(path, 'w') as handle:
+            json.dump(dict(bench_items=list(range(items)), bench_network=self.network), handle)
+        playbook = os.path.join(variants.PLAYBOOKS, 'startup.yml')
+        cmd = [os.path.join(variants.BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', '-e', '@' + path, playbook]
+        proc = subprocess.run(cmd, env=variants.ansible_env(), capture_output=True, text=True, check=False,
+                              cwd=self.workdir)
+        try:
+            play = json.loads(proc.stdout)['plays'][0]
+        except (ValueError, KeyError, IndexError):
+            raise variants.BenchError('startup.yml did not print JSON (rc=%d): %s'
+                                      % (proc.returncode, (proc.stderr or proc.stdout).strip()[-2000:]))
+        costs = {}
+        for task in play['tasks']:
+            result = task['hosts'].get('localhost', {})
+            runs = result.get('results') or [result]
+            bad = [run for run in runs if run.get('failed') or run.get('changed')]
+            if bad or len(runs) != items:
+                raise variants.BenchError('start-up task %s: %s' % (task['task']['name'], (bad or [result])[0].get('msg')
+                                                                    or 'changed something'))
+            duration = task['task']['duration']
+            costs[task['task']['name']] = variants._seconds(duration['start'], duration['end']) * 1000.0 / items
+        return costs
