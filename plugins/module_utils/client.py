@@ -135,7 +135,8 @@ class _HostnameAdapter(HTTPAdapter):
 
 
 def _api_client(settings, tls_config):
-    """A docker.APIClient for ``settings``; raises the SDK's or requests' exceptions."""
+    """(docker.APIClient for ``settings``, whether its API version is still to be negotiated); raises the SDK's
+    or requests' exceptions."""
     hostname = settings['tls_hostname'] if settings['validate_certs'] else None
     # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's CA on every
     # request, so a CA given in ca_path would be ignored where those are set: keep the
@@ -151,8 +152,11 @@ def _api_client(settings, tls_config):
         return api
 
     version = settings['api_version']
-    if not (hostname or pin_ca) or version != 'auto':
-        return client(version)
+    if version != 'auto':
+        return client(version), False
+    if not (hostname or pin_ca):
+        # The version is negotiated from the ping's answer in connect(): one round trip, not two.
+        return client(MINIMUM_DOCKER_API_VERSION), True
     # version='auto' asks the daemon inside the SDK's constructor, before the session can be set
     # up as above; so ask with a set-up client first, then build the client for that version.
     probe = client(MINIMUM_DOCKER_API_VERSION)
@@ -160,7 +164,19 @@ def _api_client(settings, tls_config):
         version = probe.version(api_version=False)['ApiVersion']
     finally:
         probe.close()
-    return client(version)
+    return client(version), False
+
+
+def _ping(api, negotiate):
+    """GET /_ping, which proves the daemon answers; with ``negotiate``, adopt the API version it reports.
+
+    Every daemon since Engine API 1.25 sends API-Version on the ping, the same value /version
+    gives (what the SDK's version='auto' asks for); /version is asked only when it is missing.
+    """
+    response = api._get(api._url('/_ping'))
+    api._raise_for_status(response)
+    if negotiate:
+        api._version = response.headers.get('Api-Version') or api.version(api_version=False)['ApiVersion']
 
 
 def connect(params):
@@ -169,8 +185,8 @@ def connect(params):
     tls_config = _tls_config(settings)
     host = settings['host']
     try:
-        api = _api_client(settings, tls_config)
-        api.ping()
+        api, negotiate = _api_client(settings, tls_config)
+        _ping(api, negotiate)
     except (DockerException, RequestException) as exc:
         cause = _SSL_SOURCE.sub('', _cause(exc))
         raise LabnetDockerError('cannot reach the Docker daemon at %s: %s%s' % (host, cause, _tls_hint(cause, settings)),

@@ -20,6 +20,7 @@ NEEDS = {'d': ['network', 'network_attachment'], 'e': ['topology']}
 @pytest.mark.slow
 def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
     env = dict(os.environ, BENCH_N='3', BENCH_RUNS='1', BENCH_SCALE='off', BENCH_CONTAINERS='2', BENCH_PROBES='4',
+               BENCH_STARTUP_ITEMS='2',
                BENCH_SUBNET=free_subnet(docker_client), BENCH_OUT=str(tmp_path), BENCH_PREFIX=prefix)
     proc = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'run.py')], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=900, check=False)
@@ -70,6 +71,17 @@ def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
     assert [check['limit'] for check in probes['targets']] == [15.0]
     probe_lines = [line for line in lines if line.startswith(('| module', '| exec'))]
     assert len(probe_lines) == 4 and 'Target: network_probe, 4 probes' in table
+
+    # The start-up rows: each loop's cost per item, next to ping's, from one play.
+    startup = results['startup']
+    assert (startup['status'], startup['items']) == ('ok', 2)
+    assert [row['task'] for row in startup['rows']] == [
+        'ansible.builtin.ping', 'labnet.docker.network_info', 'labnet.docker.network',
+        'community.docker.docker_network_info']
+    assert startup['rows'][0]['ratio_to_ping'] == 1.0
+    assert all(row['median_ms'] > 0 and len(row['runs_ms']) == 1 for row in startup['rows'])
+    assert [check['limit'] for check in startup['targets']] == [1.2, 1.2]
+    assert '| labnet.docker.network_info | ' in table
 
     leftovers = [c.name for c in docker_client.containers.list(all=True, filters={'name': prefix})]
     leftovers += [n.name for n in docker_client.networks.list(filters={'name': prefix})]
