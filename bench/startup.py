@@ -45,7 +45,9 @@ class StartupBench:
             raise variants.BenchError('startup.yml did not print JSON (rc=%d): %s'
                                       % (proc.returncode, (proc.stderr or proc.stdout).strip()[-2000:]))
         costs = {}
-        for task in play['tasks']:
+        if len(play['tasks']) != len(TASKS):
+            raise variants.BenchError('startup.yml ran %d tasks, not %d' % (len(play['tasks']), len(TASKS)))
+        for name, task in zip(TASKS, play['tasks']):
             result = task['hosts'].get('localhost', {})
             runs = result.get('results') or [result]
             bad = [run for run in runs if run.get('failed') or run.get('changed')]
@@ -53,5 +55,5 @@ class StartupBench:
                 raise variants.BenchError('start-up task %s: %s' % (task['task']['name'], (bad or [result])[0].get('msg')
                                                                     or 'changed something'))
             duration = task['task']['duration']
-            costs[task['task']['name']] = variants._seconds(duration['start'], duration['end']) * 1000.0 / items
+            costs[name] = variants._seconds(duration['start'], duration['end']) * 1000.0 / items
         return costs
