@@ -133,8 +133,9 @@ def probe_markdown(section):
               '| way | median s | x its floor | ms / probe | incl. start s |', '| --- | ---: | ---: | ---: | ---: |']
     for row in section['rows']:
         floor = '-' if row['floor'] is None else '%s (%s)' % (_ratio_text(row['ratio_to_floor']), row['floor'])
-        lines.append('| %s: %s | %s | %s | %s | %s |' % (row['key'], row['title'], _fmt(row['median_s'], 3), floor,
-                                                        _fmt(row['per_probe_ms'], 1), _fmt(row['wall_median_s'], 2)))
+        cells = (row['key'], row['title'], _fmt(row['median_s'], 3), floor, _fmt(row['per_probe_ms'], 1),
+                 _fmt(row['wall_median_s'], 2))
+        lines.append('| %s: %s | %s | %s | %s | %s |' % cells)
     lines += ['', 'Parallel speed-up (parallel=1 / default): %s x.' % _ratio_text(section.get('speedup'))]
     for check in section['targets']:
         lines += ['', 'Target: %s: measured %s s, %s.' % (check['target'], _fmt(check['value'], 3),
