@@ -17,6 +17,7 @@ Entry points:
 
 from __future__ import annotations
 
+from ansible_collections.labnet.docker.plugins.module_utils import journal
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import (
     attachment_from_params, half_made, plan_attachment)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment_strays import (
@@ -44,6 +45,21 @@ def apply_plan(api, plan, check_mode=False, tracker=None):
     """
     tracker = tracker or ChangeTracker()
     done = []
+    reconnects = [step for step in plan.steps if step.action == 'reconnect']
+    journal_id = None
+    if reconnects and not check_mode:
+        # Between a reconnect's disconnect and its connect the old settings live only here: journal them first.
+        journal_id = journal.begin(api, journal.reconnect_record(plan.network['name'], plan.network['id'], [
+            journal.endpoint_record(step.container, step.container_id, step.previous) for step in reconnects]))
+    try:
+        _apply_steps(api, plan, check_mode, tracker, done)
+    except LabnetDockerError as exc:
+        raise journal.settle(api, journal_id, exc)
+    journal.end(api, journal_id)
+    return tracker
+
+
+def _apply_steps(api, plan, check_mode, tracker, done):
     for step in plan.steps:
         tracker.act(step.action, network=plan.network['name'], container=step.container)
         tracker.differ(step.container, step.before, step.after)
@@ -62,7 +78,6 @@ def apply_plan(api, plan, check_mode=False, tracker=None):
             details['actions'] = tracker.actions[:len(done)]
             raise LabnetDockerError(msg, **details)
         done.append(step)
-    return tracker
 
 
 def clear_half_made(api, net_id, container_id):
@@ -230,21 +245,29 @@ def converge_attachment(api, params, check_mode=False):
     attachment = attachment_from_params(params)
     exclusive = bool(params.get('exclusive'))
     earlier = None  # details of a first attempt that lost such a race
+    recovered, warnings = [], []
     while True:
         try:
+            found, said = journal.recover(api, [attachment.network], check_mode)
+            recovered, warnings = recovered + found, warnings + said
             network, records, others = fetch_state(api, attachment, exclusive)
             plan = _plan(api, attachment, network, records, others, exclusive)
             tracker = apply_plan(api, plan, check_mode)
         except LabnetDockerError as exc:
-            if earlier is None and not check_mode and any(text in exc.msg for text in RACED):
+            raced = exc.details.get('busy') or any(text in exc.msg for text in RACED)
+            if earlier is None and not check_mode and raced:
                 earlier = exc.details
                 continue
-            if earlier and earlier.get('changed'):
-                raise LabnetDockerError(exc.msg, **dict(exc.details, changed=True,
-                                                        actions=earlier.get('actions', []) + exc.details.get('actions', [])))
+            changed = bool(recovered) or bool(earlier and earlier.get('changed'))
+            if changed:
+                actions = (earlier or {}).get('actions', []) + exc.details.get('actions', [])
+                raise LabnetDockerError(exc.msg, **dict(exc.details, changed=True, actions=actions,
+                                                        recovered=recovered))
             raise
         result = attachment_result(plan, tracker, records, attachment.containers, check_mode, api)
         if earlier:
             result['actions'] = list(earlier.get('actions') or []) + result['actions']
             result['changed'] = result['changed'] or bool(earlier.get('changed'))
+        result.update(recovered=recovered, warnings=warnings + list(result.get('warnings') or []),
+                      changed=result['changed'] or bool(recovered))
         return result

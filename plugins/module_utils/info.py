@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from ansible_collections.labnet.docker.plugins.module_utils import journal
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.lookup import (
     PREDEFINED_NETWORKS, container_endpoints, pick_network)
@@ -81,7 +82,11 @@ def gather_networks(api, names, filters, verbose):
             network['endpoints'] = container_endpoints(api, network)
         networks.append(network)
     networks.sort(key=lambda net: (net.get('Name') or '', net.get('Id')))
-    result = dict(changed=False, networks=networks)
+    shown = set(net.get('Name') for net in networks)
+    records = journal.journals(api)
+    result = dict(changed=False, networks=networks,
+                  journals=[journal.describe(record) for record in records if not names or record['network'] in shown
+                            or record['network'] in names])
     if names and len(names) == 1:
         result['exists'] = bool(networks)
     return result

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import time
 
+from ansible_collections.labnet.docker.plugins.module_utils import journal
 from ansible_collections.labnet.docker.plugins.module_utils.endpoint import (
     container_name, endpoint_config, endpoint_from_inspect, endpoint_on)
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
@@ -148,6 +149,24 @@ def apply_plan(api, plan, check_mode):
         return None if plan.verb in ('remove', 'create') else net_id
     done = []
     connects = [action for action in actions if action['action'] == 'connect']
+    journal_id = journal.begin(api, _recreate_record(plan, actions)) if plan.verb == 'recreate' else None
+    try:
+        net_id = _apply_actions(api, plan, actions, done, connects, net_id)
+    except LabnetDockerError as exc:
+        raise journal.settle(api, journal_id, exc)
+    journal.end(api, journal_id)
+    return net_id
+
+
+def _recreate_record(plan, actions):
+    """What finishes this re-create after a crash: the create body, the old settings, every endpoint."""
+    create = [action for action in actions if action['action'] == 'create'][0]
+    endpoints = [journal.endpoint_record(action['container'], action['_container_id'], endpoint_config(action['endpoint']))
+                 for action in actions if action['action'] == 'connect']
+    return journal.recreate_record(plan.name, plan.network['Id'], create['_body'], create['_restore'], endpoints)
+
+
+def _apply_actions(api, plan, actions, done, connects, net_id):
     for action in actions:
         kind = action['action']
         try:
@@ -216,15 +235,20 @@ def created_meanwhile(api, name, msg):
 
 
 def ensure_network(api, params, check_mode=False, again=False):
-    """The network module: validate, fetch, plan, apply; returns the result dict.
+    """The network module: validate, finish an interrupted change, fetch, plan, apply; returns the result dict.
 
     When the create fails because another client created a network of that name
     after this task listed the networks (the daemon refuses the second one when
-    the pools overlap), the task plans once more, against that network.
+    the pools overlap), or another run started changing the network right after
+    this one looked, the task plans once more, against what that run made.
     """
     spec = spec_from_params(params)
     state = params.get('state') or 'present'
     recreate = params.get('recreate') or 'on_change'
+    if params.get('force') and state == 'present':
+        raise LabnetDockerError('force: true only applies to state: absent (disconnect the attached containers, then '
+                                'remove the network); to re-create a network on every run use recreate: always')
+    recovered, warnings = journal.recover(api, [spec.name], check_mode)
     facts = network_facts(api, spec.name)
     verb = decide(spec, state, facts.network, recreate, facts.api_version)[0]
     if needs_endpoints(verb):
@@ -233,10 +257,17 @@ def ensure_network(api, params, check_mode=False, again=False):
     try:
         net_id = apply_plan(api, plan, check_mode)
     except LabnetDockerError as exc:
-        if again or plan.verb != 'create' or not created_meanwhile(api, spec.name, exc.msg):
+        raced = exc.details.get('busy') or (plan.verb == 'create' and created_meanwhile(api, spec.name, exc.msg))
+        if again or not raced:
+            if recovered:
+                exc.details.update(recovered=recovered, changed=True)
             raise
-        return ensure_network(api, params, check_mode, again=True)
+        result = ensure_network(api, params, check_mode, again=True)
+        result['recovered'] = recovered + result['recovered']
+        result['warnings'] = warnings + result['warnings']
+        return result
     network = api.inspect_network(net_id) if net_id else None
     differences = [dict(field=name, before=before, after=after) for name, before, after in plan.tracker.differences]
-    return dict(changed=plan.tracker.changed, network=network, actions=public_actions(plan.tracker.actions),
-                differences=differences, diff=plan.diff, warnings=plan.warnings)
+    return dict(changed=plan.tracker.changed or bool(recovered), network=network,
+                actions=public_actions(plan.tracker.actions), differences=differences, diff=plan.diff,
+                recovered=recovered, warnings=warnings + plan.warnings)

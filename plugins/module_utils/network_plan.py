@@ -39,8 +39,8 @@ STATES = ('present', 'absent')
 # Endpoint settings restored after a recreate. Addresses are the user-fixed ones
 # (IPAMConfig); a dynamically assigned address is not pinned. MAC addresses are
 # not restored: the Engine API takes them per endpoint only from 1.44 on, and an
-# inspect cannot tell a fixed MAC from a generated one.
-RESTORED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options')
+# inspect cannot tell a fixed MAC from a generated one. A gateway priority of 0 is the default.
+RESTORED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'gw_priority')
 
 
 @dataclass

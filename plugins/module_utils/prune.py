@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from ansible_collections.labnet.docker.plugins.module_utils import journal
 from ansible_collections.labnet.docker.plugins.module_utils.changes import ChangeTracker
 from ansible_collections.labnet.docker.plugins.module_utils.endpoint import container_name, endpoint_on
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
@@ -147,12 +148,24 @@ def network_users(network, containers):
 def prune_networks(api, params, check_mode=False):
     """The network_prune task: compute the set, then remove exactly it (check mode: report it)."""
     filters = prune_filters(params.get('filters'), params.get('managed_only'), params.get('lab'))
+    rows = api.list_networks()
+    # A network mid-change has no endpoints: finish the change first (then it is in use), and never
+    # remove it or its journal while the change is recorded.
+    names = [row['Name'] for row in rows if passes_filters(row, filters) and not journal.is_journal(row)]
+    recovered, warnings = journal.recover(api, names, check_mode, rows=rows)
+    if recovered and not check_mode:
+        rows = api.list_networks()
+    pending = dict((record['network'], record['journal']) for record in journal.journals(api, rows))
     kept = []
     candidates = []
-    for row in sorted(api.list_networks(), key=lambda net: (net.get('Name') or '', net.get('Id'))):
+    for row in sorted(rows, key=lambda net: (net.get('Name') or '', net.get('Id'))):
         if not passes_filters(row, filters):
             continue
         reason = protected_reason(row)
+        if journal.is_journal(row):
+            reason = 'journal of an interrupted change to network %s' % journal.owner_of(row)
+        elif row.get('Name') in pending:
+            reason = 'an interrupted change is recorded for it (journal %s)' % pending[row['Name']]
         if reason:
             kept.append(dict(name=row['Name'], id=row['Id'], reason=reason))
         else:
@@ -178,5 +191,5 @@ def prune_networks(api, params, check_mode=False):
         else:
             removed.append(network)
     tracker.differ('networks', [net['name'] for net in selected], [net['name'] for net in not_removed])
-    return dict(changed=bool(removed), networks=removed, kept=kept, not_removed=not_removed,
-                filters=filters.as_result(), diff=tracker.diff())
+    return dict(changed=bool(removed) or bool(recovered), networks=removed, kept=kept, not_removed=not_removed,
+                filters=filters.as_result(), diff=tracker.diff(), recovered=recovered, warnings=warnings)

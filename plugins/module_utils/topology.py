@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ansible_collections.labnet.docker.plugins.module_utils import attachment_run, network_manager
+from ansible_collections.labnet.docker.plugins.module_utils import attachment_run, journal, network_manager
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import plan_attachment
 from ansible_collections.labnet.docker.plugins.module_utils.changes import ChangeTracker
 from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
@@ -60,8 +60,14 @@ def _plan_network(api, spec, recreate, state, force, rows, containers, ours=()):
         facts.endpoints = network_manager.network_endpoints(api, kept)
     elif verb == 'remove':
         facts.endpoints = endpoints_from_listing(kept, containers)
-        # Containers the topology itself attached are disconnected without asking for force.
-        force = force or set(endpoint['id'] for endpoint in facts.endpoints) <= set(ours)
+        # Containers the topology itself attaches are disconnected without asking for force; others need it.
+        others = sorted(set(endpoint['container'] for endpoint in facts.endpoints if endpoint['id'] not in set(ours))
+                        | set(c for dup in facts.duplicates for c in dup['containers']))
+        if others and not force:
+            raise LabnetDockerError('network %s has attached containers: %s; set force: true to disconnect them and '
+                                    'remove it (containers this task lists in attachments need no force)'
+                                    % (spec.name, ', '.join(others)), containers=others)
+        force = True
     return plan_network(spec, state, facts, recreate=recreate, force=force)
 
 
@@ -245,19 +251,28 @@ def converge_topology(api, params, check_mode=False, again=False):
     """
     topology = topology_from_params(params)
     rows = api.list_networks()
+    touched = list(topology.names) + [entry.attachment.network for entry in topology.attachments]
+    # Purged networks are touched too: any managed network of the lab may carry an interrupted change.
+    purged = [row['Name'] for row in purge_candidates(rows, topology.names, topology.lab)] if topology.purge else []
+    recovered, warnings = journal.recover(api, touched + purged, check_mode, rows=rows)
+    if recovered and not check_mode:
+        rows = api.list_networks()
     containers = api.list_containers()
     items = plan_topology(api, topology, rows, containers)
     try:
         actions = apply_topology(api, items, check_mode)
     except LabnetDockerError as exc:
-        if again or check_mode or not _lost_a_race(api, items, exc.msg):
+        if again or check_mode or not (exc.details.get('busy') or _lost_a_race(api, items, exc.msg)):
+            if recovered:
+                exc.details.update(recovered=recovered, changed=True)
             raise
         result = converge_topology(api, params, check_mode, again=True)
         earlier = list(exc.details.get('actions') or [])
-        result.update(changed=result['changed'] or bool(earlier), actions=earlier + result['actions'],
-                      plan=[describe(action) for action in earlier] + result['plan'])
+        result.update(changed=result['changed'] or bool(earlier) or bool(recovered), actions=earlier + result['actions'],
+                      plan=[describe(action) for action in earlier] + result['plan'],
+                      recovered=recovered + result['recovered'], warnings=warnings + result['warnings'])
         return result
-    warnings = [warning for item in items if item.kind == 'network' for warning in item.plan.warnings]
-    return dict(changed=bool(actions), actions=actions, plan=[describe(action) for action in actions],
+    warnings = warnings + [warning for item in items if item.kind == 'network' for warning in item.plan.warnings]
+    return dict(changed=bool(actions) or bool(recovered), actions=actions, plan=[describe(action) for action in actions],
                 networks=_network_entries(items), attachments=_attachment_entries(items), diff=_diff(items),
-                warnings=warnings)
+                recovered=recovered, warnings=warnings)

@@ -23,6 +23,7 @@ class FakeApi:
         self.networks = dict((net['Id'], dict(net)) for net in networks)
         self.containers = dict((c['Id'], c) for c in containers)
         self.calls = []
+        self.journal_calls = []
         self.fail_create = fail_create
         self.counter = 0
 
@@ -30,6 +31,8 @@ class FakeApi:
         rows = list(self.networks.values())
         if filters and filters.get('name'):
             rows = [r for r in rows if filters['name'][0] in r['Name']]
+        if filters and filters.get('label'):
+            rows = [r for r in rows if filters['label'][0] in (r.get('Labels') or {})]
         return [dict(r) for r in rows]
 
     def inspect_network(self, net_id, verbose=False):
@@ -45,17 +48,20 @@ class FakeApi:
         return self.containers.get(cid)
 
     def create_network(self, body):
-        self.calls.append(('create', body['Name']))
+        # Journals (config-only networks, see journal.py) are recorded apart, so the calls read as the change.
+        (self.journal_calls if body.get('ConfigOnly') else self.calls).append(('create', body['Name']))
         if self.fail_create and self.fail_create(body):
             raise LabnetDockerError('creating network %s failed: refused' % body['Name'])
         self.counter += 1
         net_id = str(self.counter) * 64
-        self.networks[net_id] = dict(NET, Id=net_id, Created='2026-01-02T00:00:0%dZ' % self.counter,
-                                     Internal=body.get('Internal', False), Labels=body.get('Labels', {}))
+        self.networks[net_id] = dict(NET, Id=net_id, Name=body['Name'], Created='2026-01-02T00:00:0%dZ' % self.counter,
+                                     Internal=body.get('Internal', False), Labels=body.get('Labels', {}),
+                                     ConfigOnly=body.get('ConfigOnly', False))
         return net_id
 
     def remove_network(self, net_id):
-        self.calls.append(('remove', net_id))
+        journal = (self.networks.get(net_id) or {}).get('ConfigOnly')
+        (self.journal_calls if journal else self.calls).append(('remove', net_id))
         self.networks.pop(net_id, None)
 
     def remove_unused_network(self, net_id):
@@ -85,7 +91,11 @@ def test_check_mode_makes_no_write_call_and_reports_the_same_change():
     real = ensure_network(api, params(internal=True))
     assert real['changed'] is True
     assert real['actions'] == checked['actions']
-    new_id = '1' * 64
+    new_id = [net_id for net_id, net in api.networks.items() if net['Name'] == 'net'][0]
+    # The journal was written before the first write and is gone after the last one.
+    assert [call[0] for call in api.journal_calls] == ['create', 'remove']
+    assert api.journal_calls[0] == ('create', 'net.labnet-journal')
+    assert not [net for net in api.networks.values() if net['ConfigOnly']]
     assert api.calls == [('disconnect', 'a' * 64, 'w' * 64, False), ('remove', 'a' * 64), ('create', 'net'),
                          ('connect', new_id, 'w' * 64, {'IPAMConfig': {'IPv4Address': '10.201.1.5'},
                                                         'Aliases': ['www']})]
@@ -140,7 +150,11 @@ def test_absent_in_check_mode_writes_nothing():
 def test_failed_remove_reconnects_what_was_disconnected():
     api = FakeApi([NET], [WEB])
 
+    remove = api.remove_network
+
     def refuse(net_id):
+        if net_id != 'a' * 64:
+            return remove(net_id)
         raise LabnetDockerError('removing network %s failed: in use' % net_id)
 
     api.remove_network = refuse

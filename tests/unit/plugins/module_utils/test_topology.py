@@ -20,6 +20,7 @@ class FakeApi:
         self.networks = {}
         self.containers = {}
         self.calls = []
+        self.journal_calls = []
         self.reads = []
         self.created = 0
 
@@ -64,20 +65,22 @@ class FakeApi:
         return self.networks.get(net_id)
 
     def create_network(self, body, record=True):
-        if record:
-            self.calls.append(('create', body['Name']))
+        if record:  # journals (config-only networks, see journal.py) are recorded apart
+            (self.journal_calls if body.get('ConfigOnly') else self.calls).append(('create', body['Name']))
         self.created += 1
         net_id = ('%02d' % self.created) * 32
         ipam = body.get('IPAM') or {'Driver': 'default', 'Config': []}
         self.networks[net_id] = {'Name': body['Name'], 'Id': net_id, 'Created': '2026-01-01T00:00:%02dZ' % self.created,
                                  'Driver': 'bridge', 'Scope': 'local', 'IPAM': ipam, 'Labels': body.get('Labels') or {},
                                  'Options': body.get('Options') or {}, 'Internal': bool(body.get('Internal')),
-                                 'EnableIPv6': False, 'Attachable': False, 'Ingress': False, 'ConfigOnly': False,
+                                 'EnableIPv6': False, 'Attachable': False, 'Ingress': False,
+                                 'ConfigOnly': bool(body.get('ConfigOnly')),
                                  'ConfigFrom': {'Network': ''}, 'Containers': {}}
         return net_id
 
     def remove_network(self, net_id):
-        self.calls.append(('remove', self.networks.pop(net_id)['Name']))
+        network = self.networks.pop(net_id)
+        (self.journal_calls if network['ConfigOnly'] else self.calls).append(('remove', network['Name']))
 
     def connect(self, net_id, container, config, record=True):
         name = self.networks[net_id]['Name']
