@@ -11,8 +11,12 @@ FIGURES = dict(
     faults_survived=0,
     prune_combinations=0,  # filter combinations checked (check mode and real run)
     objects_lost=0,  # networks, containers or endpoints that vanished where nothing should have
+    interruption_points=0,  # runs interrupted in the middle of a multi-step change (then recovered)
+    interruption_endpoints=0,  # endpoints that had to come back after those interruptions
+    interruption_endpoints_lost=0,  # ... that did not come back exactly as they were (target: zero)
 )
 FAULTS = []  # (name, survived)
+INTERRUPTIONS = []  # (name, endpoints lost)
 
 
 def add(key, amount=1):
@@ -23,6 +27,13 @@ def fault(name, survived):
     FIGURES['faults_injected'] += 1
     FIGURES['faults_survived'] += 1 if survived else 0
     FAULTS.append((name, survived))
+
+
+def interruption(name, endpoints, lost, survived):
+    FIGURES['interruption_points'] += 1
+    FIGURES['interruption_endpoints'] += endpoints
+    FIGURES['interruption_endpoints_lost'] += lost
+    INTERRUPTIONS.append((name, lost, survived))
 
 
 def lines():
@@ -36,4 +47,9 @@ def lines():
     out.extend('  %s: %s' % (name, 'survived' if ok else 'NOT survived') for name, ok in FAULTS)
     out.append('prune filter combinations checked: %(prune_combinations)d' % FIGURES)
     out.append('objects lost: %(objects_lost)d' % FIGURES)
+    if FIGURES['interruption_points']:
+        out.append('interruption points tried: %(interruption_points)d, endpoints to restore: '
+                   '%(interruption_endpoints)d, endpoints lost: %(interruption_endpoints_lost)d' % FIGURES)
+        out.extend('  %s: %s' % (name, 'recovered' if ok else 'NOT recovered (%d endpoints lost)' % lost)
+                   for name, lost, ok in INTERRUPTIONS)
     return out
