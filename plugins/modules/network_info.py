@@ -13,6 +13,8 @@ description:
   - The desired-state counterpart of C(docker network inspect) and C(docker network ls).
   - Looks networks up by name or ID, or lists them with the same filters as C(docker network ls --filter).
   - A name that does not exist is not an error; RV(exists) tells.
+  - Reports the journals of interrupted changes (RV(journals)); it reads only, so it never finishes them - any
+    other module of the collection that touches the network does.
 author:
   - labnet.docker maintainers (@labnet)
 extends_documentation_fragment:
@@ -73,6 +75,25 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+journals:
+  description:
+    - Journals of multi-step changes on the selected networks (all journals when no O(names) are given), written
+      by M(labnet.docker.network), M(labnet.docker.network_attachment) and M(labnet.docker.topology) before the
+      first write and removed after the last one. One that is here while no task runs marks an interrupted change;
+      C(abandoned) tells whether its owner is gone, C(endpoints) the containers it restores.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - journal: lab-net.labnet-journal
+      id: 0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c
+      network: lab-net
+      network_id: 6f1b2a93c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f
+      operation: recreate
+      started: 1764585600.25
+      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456'}
+      abandoned: true
+      endpoints: [web, db]
 exists:
   description: Whether the one network named in O(names) exists. Only returned when O(names) holds exactly one entry.
   returned: when O(names) has one entry

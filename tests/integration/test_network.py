@@ -223,6 +223,12 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
          'labels sets labnet.docker.managed=false, a label the collection sets itself (true on every network it '
          'creates); leave it out'),
         (dict(labels={'tier': None}), 'labels.tier: None is not a text, number or boolean; the daemon keeps only text'),
+        # community.docker's force re-creates; here it only means "disconnect before removing" (issue 15)
+        (dict(force=True), 'force: true only applies to state: absent (disconnect the attached containers, then remove '
+                           'the network); to re-create a network on every run use recreate: always'),
+        (dict(name=prefix + '-plain', force=True, internal=True),
+         'force: true only applies to state: absent (disconnect the attached containers, then remove the network); to '
+         're-create a network on every run use recreate: always'),
         (dict(name=prefix + '-plain', labels={'a': 'c'}, internal=True, recreate='never'),
          "network %s-plain differs from the task and recreate is never: internal: False -> True; "
          "labels: {'a': 'b'} -> {'a': 'c'}" % prefix),

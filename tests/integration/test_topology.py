@@ -266,9 +266,10 @@ def test_absent_disconnects_and_removes(prefix, make_container, docker_client):
         task('topology', force=True, **absent),
     ])
     assert refused['failed']
-    assert refused['msg'] == ('networks[2] (%s-plain): network %s-plain has attached containers: %s-c2, %s-c3; set '
-                              'force: true to disconnect them and remove it; nothing was changed'
-                              % (prefix, prefix, prefix, prefix))
+    # c2 is the topology's own attachment on plain and needs no force; only c3 is named.
+    assert refused['msg'] == ('networks[2] (%s-plain): network %s-plain has attached containers: %s-c3; set force: '
+                              'true to disconnect them and remove it (containers this task lists in attachments need '
+                              'no force); nothing was changed' % (prefix, prefix, prefix))
     assert preview['plan'] == real['plan']
     assert real['plan'][0] == 'disconnect %s-c3 from %s-external' % (prefix, prefix)
     assert 'remove network %s-plain (%s)' % (prefix, plain_id[:12]) in real['plan']
@@ -277,6 +278,18 @@ def test_absent_disconnects_and_removes(prefix, make_container, docker_client):
     assert again['changed'] is False and [net['action'] for net in again['networks']] == ['none'] * 3
     assert sorted(_networks(docker_client, prefix)) == [prefix + '-external']
     assert _attached(docker_client, prefix) == {}
+
+
+def test_absent_detaches_its_own_attachments_without_force(prefix, make_container, docker_client):
+    """Tearing a lab down with the task that built it: the containers it attached need no force."""
+    _start(make_container, docker_client, prefix, 'c1', 'c2', 'c3')
+    topo = _topology(prefix, 7)
+    assert play([task('topology', **topo)])[0]['changed'] is True
+    down, again = play([task('topology', state='absent', **topo), task('topology', state='absent', **topo)])
+    assert not down.get('failed') and down['changed'] is True, down.get('msg')
+    assert sorted(net['action'] for net in down['networks']) == ['remove'] * 3
+    assert again['changed'] is False
+    assert _networks(docker_client, prefix) == {} and _attached(docker_client, prefix) == {}
 
 
 @pytest.mark.parametrize('state', ['present', 'absent'])
