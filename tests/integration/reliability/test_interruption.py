@@ -109,29 +109,35 @@ class Events:
     def __init__(self, client):
         self.queue = queue.Queue()
         self.seen = []
-        self._stream = client.events(decode=True, filters={'type': 'network'}, since=int(time.time()) - 1)
+        # Live events only (no ``since``): the stream is open before the run starts.
+        self._stream = client.events(decode=True, filters={'type': 'network'})
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         try:
             for event in self._stream:
-                name = ((event.get('Actor') or {}).get('Attributes') or {}).get('name')
-                if name in (NET, JOURNAL):
-                    self.queue.put((event.get('Action'), name))
+                actor = event.get('Actor') or {}
+                attributes = actor.get('Attributes') or {}
+                if attributes.get('name') in (NET, JOURNAL):
+                    self.queue.put((event.get('Action'), attributes['name'], actor.get('ID'), attributes.get('container')))
         except Exception:  # noqa: BLE001 - the stream ends when closed or when the daemon stops
             pass
 
     def wait_for(self, total, timeout=20):
+        """Until ``total`` distinct changes were seen. Docker 20.10 reports a disconnect twice: each
+        (action, network, container) counts once, and a run changes each of them once."""
         deadline = time.monotonic() + timeout
         while len(self.seen) < total and time.monotonic() < deadline:
             try:
-                self.seen.append(self.queue.get(timeout=0.2))
+                event = self.queue.get(timeout=0.2)
             except queue.Empty:
                 continue
-        assert len(self.seen) >= total, 'expected %d network events, saw %s' % (total, self.seen)
+            if event not in self.seen:
+                self.seen.append(event)
+        assert len(self.seen) >= total, 'expected %d network changes, saw %s' % (total, self.seen)
 
     def count(self, action):
-        return sum(1 for seen_action, name in self.seen if (seen_action, name) == (action, NET))
+        return sum(1 for event in self.seen if event[:2] == (action, NET))
 
     def close(self):
         self._stream.close()
@@ -154,7 +160,10 @@ def run_interrupted(engine, tasks, point, how):
         try:
             while True:
                 held = gate.next_held(timeout=60)
-                assert held is not None, 'the run did not reach %s (events: %s)' % (point, events.seen)
+                if held is None:
+                    out.seek(0)
+                    raise AssertionError('the run did not reach %s (events: %s)\n%s'
+                                         % (point, [event[:2] for event in events.seen], out.read()[-3000:]))
                 events.wait_for(released)  # every write let through so far has shown up in docker events
                 if events.count(action) >= k:
                     break
