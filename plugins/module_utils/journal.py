@@ -158,7 +158,11 @@ def begin(api, record):
         if 'already exists' not in exc.msg:
             raise
         others = [other for other in journals(api) if other['network'] == name]
-        raise _busy(others[0] if others else dict(record, journal=body['Name']))
+        if not others:
+            raise LabnetDockerError('network %s exists and is not a labnet.docker journal (it has no %s label), but '
+                                    'the collection keeps the journal of network %s under that name; rename or remove '
+                                    'it; nothing was changed' % (body['Name'], JOURNAL_LABEL, name))
+        raise _busy(others[0])
     # Daemons before API 1.44 may let two creates of one name through at once: the oldest journal holds the lock.
     mine = [other for other in journals(api) if other['network'] == name]
     if mine and mine[0]['journal_id'] != journal_id:
@@ -188,15 +192,15 @@ def _wait_for_owner(api, record):
     raise _busy(record)
 
 
-def recover(api, refs, check_mode=False, rows=None, only=None):
+def recover(api, refs, check_mode=False, rows=None):
     """Finish every interrupted change of the networks ``refs`` name (names or IDs); returns (recovered, warnings).
 
-    ``only`` (a predicate on a record) narrows further; ``rows`` is a listing to reuse.
+    ``rows`` is a listing of networks to reuse.
     """
     refs = [ref for ref in refs if ref]
     recovered, warnings = [], []
     for record in journals(api, rows):
-        if not _matches(record, refs) or (only and not only(record)):
+        if not _matches(record, refs):
             continue
         if not abandoned(record) and _wait_for_owner(api, record):
             continue

@@ -152,6 +152,13 @@ def prune_networks(api, params, check_mode=False):
     # A network mid-change has no endpoints: finish the change first (then it is in use), and never
     # remove it or its journal while the change is recorded.
     names = [row['Name'] for row in rows if passes_filters(row, filters) and not journal.is_journal(row)]
+    existing = set(row['Name'] for row in rows)
+    for record in journal.journals(api, rows):
+        # Interrupted between its remove and its create: the network it re-creates is judged by its recorded labels.
+        body = record.get('create') or {}
+        planned = dict(Name=record['network'], Labels=body.get('Labels') or {}, Created=record.get('journal_created'))
+        if record['network'] not in existing and passes_filters(planned, filters):
+            names.append(record['network'])
     recovered, warnings = journal.recover(api, names, check_mode, rows=rows)
     if recovered and not check_mode:
         rows = api.list_networks()
