@@ -12,7 +12,8 @@ Entry points:
 - :func:`apply_plan` - perform a plan's actions in order; in check mode only walk
   them. Undoes what it can when a step fails, and resolves duplicate names the
   daemon let through right after a create.
-- :func:`ensure_network` - the ``labnet.docker.network`` module: params -> result.
+- :func:`ensure_network` - the ``labnet.docker.network`` module: params -> result. It first
+  finishes an interrupted change of the network (journal.recover).
 
 Converging many networks with one listing (what ``topology`` does)::
 
@@ -141,7 +142,9 @@ def apply_plan(api, plan, check_mode):
     """Perform ``plan``; returns the ID of the network afterwards (None when removed or not yet created).
 
     On a failed step it undoes what it can (see :func:`_failure`) and raises with ``actions``
-    (the steps that were done) and ``changed``.
+    (the steps that were done) and ``changed``. A re-create is journalled (journal.py) before its
+    first write and the journal removed after its last, so a run that dies in between is finished
+    by the next one.
     """
     actions = list(plan.tracker.actions)
     net_id = plan.network.get('Id') if plan.network else None

@@ -329,6 +329,20 @@ def test_check_mode_reports_the_recovery_and_two_recoverers_do_not_fight(lab):
     check_restored(lab, before, 'sigkill after destroy #1, then two recoverers at once', results)
 
 
+def test_interrupted_topology_converge(lab):
+    """topology re-creates through the same executor: killed after its third reconnect, finished by its re-run."""
+    before = intact(lab)
+    client = lab.client()
+    internal = not internal_now(client)
+    client.close()
+    converge = task('topology', networks=[dict(name=NET, internal=internal, ipam_config=[dict(subnet=SUBNET)])],
+                    attachments=[dict(network=NET, container=_name(1))])
+    run_interrupted(lab, [converge], ('connect', 3), 'sigkill')
+    results = play([converge, converge], env={'DOCKER_HOST': lab.unix_url})
+    check_restored(lab, before, 'sigkill of topology after connect #3, then the same topology', results[:1])
+    assert results[1]['changed'] is False and results[1]['recovered'] == []
+
+
 def test_interrupted_attachment_reconnect(lab):
     """network_attachment's reconnect (disconnect, then connect with new settings), killed in between."""
     before = intact(lab)
