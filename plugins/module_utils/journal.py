@@ -241,8 +241,8 @@ def finish(api, record, check_mode=False):
                  started=record.get('started'), owner=record.get('owner'), actions=actions)
     if record.get('broken'):
         raise LabnetDockerError('journal %s of network %s cannot be read (its %s label is not a journal record); '
-                                'remove it by hand once the network is as it should be' % (record['journal'], name,
-                                                                                          RECORD_LABEL))
+                                'remove it by hand once the network is as it should be'
+                                % (record['journal'], name, RECORD_LABEL))
     network = _current_network(api, name)
     if not check_mode and api.inspect_network(record['journal_id']) is None:
         return entry  # a concurrent run finished it meanwhile

@@ -164,16 +164,16 @@ options:
     type: bool
     default: false
 notes:
-  - Crash safety. A change of several writes (a re-create) first writes a journal to the engine - a config-only network
-    named C(<network>.labnet-journal), labelled C(labnet.docker.journal=<network>), whose labels hold the network's
-    old and new settings and every endpoint to restore (fixed addresses, aliases, links, driver options, gateway
-    priority). It is removed after the last write. If the run dies in between (killed, Ctrl-C, lost connection,
-    daemon restart), the next task of M(labnet.docker.network), M(labnet.docker.network_attachment),
+  - Crash safety. A change of several writes (a re-create) first writes a journal to the engine - a config-only
+    network named C(<network>.labnet-journal), labelled C(labnet.docker.journal=<network>), whose labels hold the
+    network's old and new settings and every endpoint to restore (fixed addresses, aliases, links, driver options,
+    gateway priority). It is removed after the last write. If the run dies in between (killed, Ctrl-C, lost
+    connection, daemon restart), the next task of M(labnet.docker.network), M(labnet.docker.network_attachment),
     M(labnet.docker.topology) or M(labnet.docker.network_prune) that touches the network, from any controller,
     finishes the change first - it re-creates the network from the journal if it is missing and reconnects every
-    recorded endpoint that is not connected - reports it in RV(recovered) with a warning, and then does its own work.
-    A journal whose owner is still running (same machine, live process) is waited for, up to a minute; one written
-    on another machine counts as abandoned after five minutes. M(labnet.docker.network_info) lists journals.
+    recorded endpoint that is not connected - reports it in RV(recovered) with a warning, and then does its own
+    work. A journal whose owner is still running (same machine, live process) is waited for, up to a minute; one
+    written on another machine counts as abandoned after five minutes. M(labnet.docker.network_info) lists journals.
   - Only addresses a user fixed (C(--ip), C(--ip6), or C(ipv4_address) in an attachment) are kept on re-creation.
     A dynamically assigned address is not pinned; the container gets whatever the new network hands out.
     MAC addresses are not pinned either.

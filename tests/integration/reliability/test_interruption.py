@@ -14,7 +14,7 @@ module on that network, must leave every container with exactly its old endpoint
 
 from __future__ import annotations
 
-import collections
+import json
 import os
 import queue
 import signal
@@ -53,11 +53,10 @@ def build(client):
     for net in journals(client):
         if net['Name'].startswith(P):
             client.api.remove_network(net['Id'])
-    network = client.networks.create(NET, driver='bridge', ipam=IPAMConfig(pool_configs=[IPAMPool(subnet=SUBNET)]),
-                                      labels={'test': P})
+    ipam = IPAMConfig(pool_configs=[IPAMPool(subnet=SUBNET)])
+    network = client.networks.create(NET, driver='bridge', ipam=ipam, labels={'test': P})
     for index in range(1, COUNT + 1):
-        container = client.containers.run(IMAGE, ['sleep', '3600'], name=_name(index), detach=True,
-                                           dns=['127.0.0.1'])
+        container = client.containers.run(IMAGE, ['sleep', '3600'], name=_name(index), detach=True, dns=['127.0.0.1'])
         extra = {}
         if index == 2:
             extra['links'] = [(_name(1), 'db')]
@@ -323,7 +322,6 @@ def test_check_mode_reports_the_recovery_and_two_recoverers_do_not_fight(lab):
         for directory, proc in procs:
             output = proc.communicate(timeout=300)[0]
             assert proc.returncode == 0, output[-3000:]
-            import json
             with open(os.path.join(directory, 'r.json')) as handle:
                 results.append(json.load(handle))
     check_restored(lab, before, 'sigkill after destroy #1, then two recoverers at once', results)
