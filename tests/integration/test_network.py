@@ -126,8 +126,11 @@ def test_each_change_recreates_once_then_settles(prefix, docker_client):
         got = [(d['field'], d['before'], d['after']) for d in changed['differences']]
         if expected is not None:
             assert got == expected, label
-            assert changed['diff']['before'] == dict([('state', 'present')] + [(d[0], d[1]) for d in expected])
-            assert changed['diff']['after'] == dict([('state', 'present')] + [(d[0], d[2]) for d in expected])
+            # a re-create says so in the diff, with the endpoints it restores (none attached here)
+            assert changed['diff']['before'] == dict([('state', 'present'), ('endpoints', [])]
+                                                     + [(d[0], d[1]) for d in expected])
+            assert changed['diff']['after'] == dict([('state', 'recreated (removed and created again)'),
+                                                     ('endpoints', [])] + [(d[0], d[2]) for d in expected])
         else:
             assert [d[0] for d in got] == ['ipam_config', 'enable_ipv6'], label
         assert again['changed'] is False and again['actions'] == [], label
