@@ -39,6 +39,11 @@ NAME_RE = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
 PORT_RE = re.compile(r'^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+):)?(?:(?P<host>\d*):)?(?P<ctr>\d+)(?:/(?P<proto>tcp|udp|sctp))?$')
 
 
+def _present(entry):
+    """The keys that are set: a role's argument spec fills unset suboptions with None."""
+    return dict((key, value) for key, value in entry.items() if value is not None)
+
+
 def _unknown(where, entry, allowed, problems):
     for key in sorted(set(entry) - set(allowed)):
         problems.append('%s: unknown key %r (allowed: %s)' % (where, key, ', '.join(allowed)))
@@ -102,7 +107,7 @@ def _endpoints(where, raw, nets, problems):
     endpoints = []
     for index, item in enumerate(raw):
         spot = '%s.networks[%d]' % (where, index)
-        item = {'name': item} if isinstance(item, str) else item
+        item = {'name': item} if isinstance(item, str) else (_present(item) if isinstance(item, dict) else item)
         if not isinstance(item, dict):
             problems.append('%s: %r must be a network name or {name, ipv4_address, ipv6_address, aliases}' % (spot, item))
             continue
@@ -160,6 +165,7 @@ def _container(index, raw, nets, prefix, problems):
     if not isinstance(raw, dict):
         problems.append('%s: %r must be a dict' % (where, raw))
         return None
+    raw = _present(raw)
     _unknown(where, raw, CONTAINER_KEYS, problems)
     name = _name(raw.get('name'), where, problems)
     if name is None:
@@ -219,6 +225,7 @@ def _expect(raw, containers, prefix, problems):
         if not isinstance(probe, dict):
             problems.append('%s: %r must be a probe dict' % (where, probe))
             continue
+        probe = _present(probe)
         _unknown(where, probe, PROBE_KEYS, problems)
         source = probe.get('from')
         if source != 'host' and source not in names:
@@ -266,6 +273,7 @@ def lab_plan(definition, lab, prefix=''):
     problems = []
     if not isinstance(definition, dict):
         raise LabnetDockerError('the lab definition must be a dict with %s, got %r' % (', '.join(LAB_KEYS), definition))
+    definition = _present(definition)
     if not isinstance(lab, str) or not NAME_RE.match(lab):
         problems.append('lab name %r must be a non-empty string of letters, digits, "_", "." and "-"' % (lab,))
     _unknown('lab', definition, LAB_KEYS, problems)

@@ -46,7 +46,7 @@ def run_lab(tmp_path, prefix, state='present', **settings):
 
 
 def task_results(output, name):
-    return [result for play in output['plays'] for task in play['tasks'] if task['task']['name'] == name
+    return [result for play in output['plays'] for task in play['tasks'] if task['task']['name'].endswith(name)
             for result in task['hosts'].values()]
 
 
@@ -134,7 +134,7 @@ def test_broken_lab_fails_naming_the_pair_and_the_page_marks_it(docker_client, p
             assert 'id="ctr-localhost-%s-%s"' % (prefix, name) in dom
         for name in ('left', 'right'):
             assert 'id="net-localhost-%s-%s"' % (prefix, name) in dom
-        assert 'class="container fail"' in dom and 'class="check fail"' in dom
+        assert 'class="node container fail"' in dom and 'class="edge check fail"' in dom
         assert '<tr class="fail"><td>localhost</td><td>expect</td><td>b1 -&gt; b2 ping is reachable</td>' in dom
         assert dom.count('<tr class="ok">') == 4
         assert '1 of 5 checks failed' not in dom and '4 of 5 checks passed, 1 failed.' in dom
