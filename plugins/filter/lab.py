@@ -85,9 +85,9 @@ def lab_dot(report, pairs_by_host):
             for entry in ctr['networks']:
                 if ctr['network_mode'] in ('host', 'none'):
                     continue
-                lines.append('    %s -> %s [dir=none, label=%s];' % (_q('c:%s:%s' % (host, ctr['name'])),
-                                                                       _q('n:%s:%s' % (host, entry['network'])),
-                                                                       _q(entry.get('ipv4_address') or '')))
+                lines.append('    %s -> %s [dir=none, label=%s];' % (
+                    _q('c:%s:%s' % (host, ctr['name'])), _q('n:%s:%s' % (host, entry['network'])),
+                    _q(entry.get('ipv4_address') or '')))
             if ctr.get('shares_namespace_of'):
                 lines.append('    %s -> %s [style=dotted, label="shares namespace"];'
                              % (_q('c:%s:%s' % (host, ctr['name'])), _q('c:%s:%s' % (host, ctr['shares_namespace_of']))))

@@ -138,8 +138,8 @@ def derive_matrix(lab, observed, host_address=None):
                        'timeout': MATRIX_TIMEOUT}))
             if host_address and ip not in ('0.0.0.0', '') and host_address != ip:
                 plan.append(dict(
-                    check='host does not reach %s on %s:%s (published on %s only)' % (ctr['name'], host_address,
-                                                                                       port['port'], ip),
+                    check='host does not reach %s on %s:%s (published on %s only)' % (
+                        ctr['name'], host_address, port['port'], ip),
                     probe={'from': 'host', 'to': host_address, 'kind': 'tcp', 'port': port['port'],
                            'expect': 'unreachable', 'timeout': MATRIX_TIMEOUT}))
     return plan

@@ -161,4 +161,3 @@ def test_bad_lab_file_is_refused_naming_each_value_and_changes_nothing(docker_cl
     assert "network_mode 'container:ghost' names no other container of the lab" in message
     assert lab_objects(docker_client, prefix) == ([], [])
     assert not docker_client.networks.list(filters={'name': prefix})
-
