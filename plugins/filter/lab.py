@@ -63,19 +63,22 @@ def lab_dot(report, pairs_by_host):
     for h_index, machine in enumerate(report.get('hosts') or []):
         host = machine['host']
         pairs = (pairs_by_host or {}).get(host) or []
-        failed_from = set(p['source'] for p in pairs if not p['ok'])
         lines.append('  subgraph cluster_%d { label=%s; id=%s; style=rounded; color="#888888";'
                      % (h_index, _q('host ' + host), _q(_id('host', host))))
         for net in machine['networks']:
             label = '%s\n%s\n%s' % (net['name'], net.get('driver') or '', ', '.join(net.get('subnets') or []))
             lines.append('    %s [id=%s, class="network", shape=ellipse, style=filled, fillcolor="#dde8f6", label=%s];'
                          % (_q('n:%s:%s' % (host, net['name'])), _q(_id('net', host, net['name'])), _q(label)))
+        rows = [row for row in report.get('checks') or [] if row.get('host') == host]
         for ctr in machine['containers']:
-            bad = ctr['name'] in failed_from or any(p['target'] == ctr['name'] and not p['ok'] for p in pairs)
-            mine = [p for p in pairs if ctr['name'] in (p['source'], p['target'])]
-            label = '%s\n%s\nchecks: %d ok, %d failed' % (ctr['name'], ctr['network_mode'],
-                                                          len([p for p in mine if p['ok']]),
-                                                          len([p for p in mine if not p['ok']]))
+            if pairs:
+                mine = [p for p in pairs if ctr['name'] in (p['source'], p['target'])]
+                label = '%s\n%s\nchecks: ' % (ctr['name'], ctr['network_mode'])
+            else:  # checks of the tutorial's scenarios name no container: colour each by its scenario's checks
+                mine = [row for row in rows if ctr.get('scenario') and row['scenario'] == ctr['scenario']]
+                label = '%s\n%s\n%s checks: ' % (ctr['name'], ctr['network_mode'], ctr.get('scenario') or 'no')
+            bad = any(not p['ok'] for p in mine)
+            label += '%d ok, %d failed' % (len([p for p in mine if p['ok']]), len([p for p in mine if not p['ok']]))
             if ctr.get('ports'):
                 label += '\n' + ', '.join(ctr['ports'])
             lines.append('    %s [id=%s, class=%s, shape=box, style="rounded,filled", fillcolor=%s, color=%s, label=%s];'
@@ -126,6 +129,8 @@ def lab_html(report, svg, stats=None):
            '<p class="summary" id="summary">%s of %s checks passed, %s failed.</p>'
            % (summary.get('passed', 0), summary.get('checks', 0), summary.get('failed', 0))]
     for host, stat in sorted((stats or {}).items()):
+        if not stat:
+            continue
         out.append('<p class="matrix" id="%s">%s: matrix: auto ran %s probes in %.1f s</p>'
                    % (esc(_id('matrix', host)), esc(host), stat.get('probes', 0), float(stat.get('seconds') or 0)))
     svg_text = svg or ''
