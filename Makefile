@@ -49,13 +49,22 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 ## The main job: build every lab scenario on the lab_machines group (inventory/hosts.yml), check it, report it.
+## With LAB_FILE=labs/three-tier.yml, build, prove and draw that lab file instead (roles/lab, build/lab/report.html).
 lab: setup
+ifdef LAB_FILE
+	LAB_FILE=$(abspath $(LAB_FILE)) $(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/lab_file.yml $(LAB_ARGS)
+else
 	$(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/lab.yml $(LAB_ARGS)
+endif
 
 ## Remove everything the lab created (found by its label), nothing else. LAB_ARGS passes options to both, e.g.
 ## LAB_ARGS="-e labnet_lab=mine".
 lab-down: setup
+ifdef LAB_FILE
+	LAB_FILE=$(abspath $(LAB_FILE)) $(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/lab_file.yml -e lab_state=absent $(LAB_ARGS)
+else
 	$(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/teardown.yml $(LAB_ARGS)
+endif
 
 ## The HTML docs site (modules, roles, guides) into build/docs/html, offline, warnings as errors.
 docs: setup

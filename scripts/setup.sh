@@ -28,8 +28,9 @@ apt_install() {
 }
 
 # --- OS tools: git (sanity copies the tracked files), shellcheck (sanity), iproute2 (ip and ss,
-# for the reliability suite's private engine) ------------------------------------
-apt_install git shellcheck iproute2
+# for the reliability suite's private engine), graphviz (the lab report's diagram), chromium (the
+# suite opens the lab report in a headless browser) --------------------------------
+apt_install git shellcheck iproute2 graphviz chromium
 
 # --- Python tools -----------------------------------------------------------
 PYTHON=${PYTHON:-python3}
