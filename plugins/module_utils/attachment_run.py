@@ -221,6 +221,11 @@ def _plan(api, attachment, network, records, others, exclusive):
     """
     # An inspect result lists the network's live endpoints, which tells half-made ones apart.
     members = set(network.get('Containers') or {}) if network else None
+    if network and any(half_made(record, network, members) for record in records):
+        # The network was read before the containers: one another client connected in between
+        # looks half-made. Read it again, now after the containers, to be sure.
+        fresh = api.inspect_network(network['Id'])
+        members = set((fresh or {}).get('Containers') or {})
     if not exclusive:
         return plan_attachment(attachment, network, records, api.api_version, others, members)
     problems = exclusive_problems(attachment.state, network, attachment.network)
