@@ -34,6 +34,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.probe_tools import (
 PROBE_ENVIRONMENT = ['LC_ALL=C', 'http_proxy=', 'https_proxy=', 'HTTP_PROXY=', 'HTTPS_PROXY=']
 # Seconds beyond a probe's own limit to wait for docker exec itself.
 EXEC_GRACE = 15
+# How often a dns probe whose exec came back with exit 0 and no output at all is run again.
+LOST_OUTPUT_RETRIES = 2
 
 
 def _state_problem(container):
@@ -108,8 +110,14 @@ class ProbeRunner:
             argv = container_command(probe, style or 'exec')
             command = quote_command(argv)
             started = time.monotonic()
-            code, output = self.api.exec_run(container_id, argv, timeout=time_limit(probe) + EXEC_GRACE, user='0',
-                                             environment=PROBE_ENVIRONMENT)
+            for dummy in range(LOST_OUTPUT_RETRIES + 1):
+                code, output = self.api.exec_run(container_id, argv, timeout=time_limit(probe) + EXEC_GRACE,
+                                                 user='0', environment=PROBE_ENVIRONMENT)
+                # A dns verdict is read from what nslookup printed, and it always prints its server. Exec output
+                # now and then comes back empty for a command that did print (docker-py issues 2042, 3332), more
+                # often under load: a run that succeeded with no output at all is run again, not judged.
+                if not (probe.kind == 'dns' and code == 0 and not (output or '').strip()):
+                    break
             elapsed_ms = (time.monotonic() - started) * 1000
             tool = missing_tool(code, output)
             if tool:

@@ -80,7 +80,7 @@ def test_example_lab_converges_proves_stays_unchanged_and_goes(docker_client, pr
         assert first['stats']['localhost']['changed'] > 0
         report = json.loads((tmp_path / 'report' / 'report.json').read_text())
         expected_checks = matrix_probes + len(yaml.safe_load(open(lab_file))['expect'])
-        assert report['summary'] == {'checks': expected_checks, 'passed': expected_checks, 'failed': 0}, report['failed']
+        assert report['summary'] == {'checks': expected_checks, 'passed': expected_checks, 'failed': 0, 'not_run': 0}, report['failed']
         shown = task_results(first, 'Show what matrix auto ran')[0]['msg']
         assert shown.startswith('lab %s on localhost: matrix auto ran %d probes in ' % (prefix, matrix_probes)), shown
         page = (tmp_path / 'report' / 'report.html').read_text()

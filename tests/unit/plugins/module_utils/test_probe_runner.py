@@ -148,3 +148,21 @@ def test_a_daemon_failure_under_one_probe_fails_the_task():
     with pytest.raises(LabnetDockerError) as caught:
         run_probes(api, [{'from': 'c1', 'to': 'c%d' % index} for index in range(2, 8)], parallel=2)
     assert caught.value.msg == 'running timeout in container c1 failed: cannot reach the Docker daemon'
+
+
+NSLOOKUP = 'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\nName:\tweb\nAddress: 10.9.0.5\n'
+
+
+@pytest.mark.parametrize('answers, observed, runs', [
+    ([(0, ''), (0, NSLOOKUP)], 'reachable', 2),            # output lost once: run again, then judged
+    ([(0, ''), (0, ''), (0, '')], 'unreachable', 3),        # never any output: judged after the retries
+    ([(1, "nslookup: can't resolve 'web'\n")], 'unreachable', 1),  # a real answer is never repeated
+])
+def test_dns_probe_with_lost_exec_output_runs_again(answers, observed, runs):
+    queue = list(answers)
+    api = FakeApi({'c1': running('c1')}, lambda argv: queue.pop(0))
+    runner = ProbeRunner(api)
+    probe = Probe('c1', 'web', 'dns')
+    runner.check_sources([probe])
+    assert runner.observe(probe).observed == observed
+    assert len(api.runs) == runs
