@@ -251,9 +251,16 @@ def finish(api, record, check_mode=False):
         if not check_mode:
             # network_manager imports this module: import its duplicate handling only when needed.
             from ansible_collections.labnet.docker.plugins.module_utils.network_manager import resolve_duplicates
-            created = api.create_network(record['create'])
+            try:
+                created = api.create_network(record['create'])
+            except LabnetDockerError:
+                # A concurrent recoverer created it first, and the daemon refused this create for the name
+                # (API 1.44+) or for the pools it now holds ("Pool overlaps"): go on with that network.
+                created = None
+                if _current_network(api, name) is None:
+                    raise
             kept = resolve_duplicates(api, name, ChangeTracker(), []) or created  # a concurrent recoverer's may win
-            network = api.inspect_network(kept)
+            network = api.inspect_network(kept) if kept else None
     failures = []
     for endpoint in record.get('endpoints') or []:
         container = api.inspect_container(endpoint['id'])

@@ -67,7 +67,9 @@ def test_macvlan_left_alone_by_a_task_naming_only_the_network(prefix, docker_cli
     relabel, settled = play([task('network', diff=True, name=name, labels={'site': 'b'}),
                              task('network', name=name, labels={'site': 'b'})])
     assert relabel['changed'] is True
-    assert relabel['diff']['after'] == {'state': 'present', 'labels': dict(MANAGED, site='b')}
+    after = relabel['diff']['after']
+    assert after['state'] == 'recreated (removed and created again)' and after['labels'] == dict(MANAGED, site='b')
+    assert after['endpoints'] == ['%s: disconnected, then reconnected with ipv4_address=10.201.41.20' % web.name]
     assert settled['changed'] is False
     new = docker_client.api.inspect_network(name)
     assert new['Id'] != net['Id'] and new['Driver'] == 'macvlan' and new['Options'] == {'parent': veth}

@@ -88,7 +88,7 @@ def test_readme_install_steps_in_a_new_infra_repo(docker_client, prefix, tmp_pat
         names = archive.getnames()
     assert [name for name in names if name.startswith(LEFT_OUT)] == []
     assert 'roles/default_bridge/tasks/main.yml' in names and 'plugins/modules/network.py' in names
-    assert size < 200 * 1024
+    assert size < 300 * 1024  # code and docs only: build output, images or tests would blow this at once
 
     (infra / 'ansible.cfg').write_text(cfg)
     (infra / 'requirements.yml').write_text(requirements)
