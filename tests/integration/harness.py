@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -110,3 +111,12 @@ def remove_prefixed(client, prefix):
             for cid in (network.attrs.get('Containers') or {}):
                 network.disconnect(cid, force=True)
             network.remove()
+
+
+def taken_port():
+    """A listening socket on a free host port (all addresses), for tests of a port that is already taken."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(('0.0.0.0', 0))
+    sock.listen(1)
+    return sock, sock.getsockname()[1]

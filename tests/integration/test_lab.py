@@ -18,7 +18,7 @@ import urllib.request
 import docker
 import pytest
 
-from harness import BIN, ROOT, ansible_env
+from harness import BIN, ROOT, ansible_env, taken_port
 
 pytestmark = pytest.mark.slow
 
@@ -227,11 +227,7 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
 
 
 def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_path):
-    taken = socket.socket()
-    taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    taken.bind(('0.0.0.0', 0))
-    taken.listen(1)
-    port = taken.getsockname()[1]
+    taken, port = taken_port()
     other = free_port()
     extra = lab_vars(prefix, tmp_path, labnet_scenarios=['published_ports'], labnet_engine=False, published_ports_publish_all_name='',
                      published_ports_servers=[{'name': 'web1', 'host_port': port}, {'name': 'web2', 'host_port': other}])

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 import yaml
 
-from harness import BIN, ansible_env
+from harness import BIN, ansible_env, taken_port
 
 pytestmark = pytest.mark.slow
 
@@ -120,11 +120,7 @@ def test_published_ports_alone_binds_only_where_asked_and_checks_in_check_mode(d
 
 
 def test_published_ports_alone_fails_on_its_own_failing_check_unless_report_only(docker_client, prefix, tmp_path):
-    taken = socket.socket()
-    taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    taken.bind(('0.0.0.0', 0))
-    taken.listen(1)
-    port = taken.getsockname()[1]
+    taken, port = taken_port()
     role_vars = {'published_ports_prefix': prefix, 'published_ports_publish_all_name': '',
                  'published_ports_servers': [{'name': 'web1', 'host_port': port}]}
     try:
