@@ -24,8 +24,8 @@ import time
 import variants
 
 sys.path.insert(0, os.path.join(variants.ROOT, 'build', 'collections'))
-from ansible_collections.labnet.docker.plugins.module_utils.probe import DEFAULT_PARALLEL, normalize_probes  # noqa: E402
-from ansible_collections.labnet.docker.plugins.module_utils.probe_tools import container_command  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.probe.spec import DEFAULT_PARALLEL, normalize_probes  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.probe.tools import container_command  # noqa: E402
 
 TIMEOUT = 2
 SOURCES = 4

@@ -9,9 +9,9 @@ import html
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.lab_matrix import derive_matrix, observed_from_inspect
-from ansible_collections.labnet.docker.plugins.module_utils.lab_spec import lab_plan as _lab_plan
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.lab.matrix import derive_matrix, observed_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.lab.spec import lab_plan as _lab_plan
 
 
 def lab_plan(definition, lab, prefix=''):

@@ -138,8 +138,8 @@ networks:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.labnet.docker.plugins.module_utils.client import DOCKER_COMMON_ARGS, run_module
-from ansible_collections.labnet.docker.plugins.module_utils.info import gather_networks
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import DOCKER_COMMON_ARGS, run_module
+from ansible_collections.labnet.docker.plugins.module_utils.info.read import gather_networks
 
 
 def main():

@@ -149,8 +149,8 @@ filters:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.labnet.docker.plugins.module_utils.client import DOCKER_COMMON_ARGS, run_module
-from ansible_collections.labnet.docker.plugins.module_utils.prune import prune_networks
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import DOCKER_COMMON_ARGS, run_module
+from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks
 
 
 def handle(api, module):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from harness import COLLECTIONS, play, task
 
 sys.path.insert(0, COLLECTIONS)
-from ansible_collections.labnet.docker.plugins.module_utils.client import connect  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import connect  # noqa: E402
 
 SCOPE = 'labnet.test.prune'
 

@@ -18,10 +18,10 @@ from harness import COLLECTIONS, play, remove_prefixed, task
 from rel_snapshot import lost, snapshot
 
 sys.path.insert(0, COLLECTIONS)
-from ansible_collections.labnet.docker.plugins.module_utils.attachment_run import converge_attachment  # noqa: E402
-from ansible_collections.labnet.docker.plugins.module_utils.client import DockerApi, connect  # noqa: E402
-from ansible_collections.labnet.docker.plugins.module_utils.errors import LabnetDockerError  # noqa: E402
-from ansible_collections.labnet.docker.plugins.module_utils.prune import prune_networks  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.apply import converge_attachment  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import DockerApi, connect  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks  # noqa: E402
 
 IMAGE = 'labnet/busybox:latest'
 
@@ -268,7 +268,7 @@ class CreatingApi(RacingApi):
 def _ensure_network():
     if not _module_available('network_manager', 'module_utils'):
         pytest.skip('the network module is not on this branch yet')
-    from ansible_collections.labnet.docker.plugins.module_utils.network_manager import ensure_network
+    from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
     return ensure_network
 
 
@@ -342,7 +342,7 @@ def test_address_taken_by_another_container_meanwhile(race):
 
 def test_topology_converges_when_another_client_makes_the_same_changes_meanwhile(race):
     prefix, client, api = race
-    from ansible_collections.labnet.docker.plugins.module_utils.topology import converge_topology
+    from ansible_collections.labnet.docker.plugins.module_utils.topology.plan import converge_topology
     client.containers.run(IMAGE, ['sleep', '3600'], name=prefix + '-c1', detach=True, dns=['127.0.0.1'])
     params = dict(state='present', lab=prefix, networks=[dict(name=prefix + '-topo', ipam_config=[
         dict(subnet='10.210.76.0/24')])], attachments=[dict(network=prefix + '-topo', container=prefix + '-c1',

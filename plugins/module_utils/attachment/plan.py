@@ -1,0 +1,354 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Containers attached to a network as desired state: validate and plan (pure).
+
+Entry points, meant to be reused by modules that converge many attachments
+after one listing of networks and containers (see attachment.apply for the
+executor and the single-task flow):
+
+- :func:`attachment_from_params` turns module-style parameters into an
+  :class:`Attachment` (raises on malformed values).
+- :func:`plan_attachment` takes that attachment plus state already fetched
+  (the network's inspect result, one container inspect record per requested
+  container, the Engine API version, and optionally other containers' records
+  to find who holds a fixed address) and returns an :class:`AttachmentPlan`:
+  ordered connect / disconnect / reconnect steps with their differences. It
+  raises one LabnetDockerError listing every problem, so nothing is applied
+  unless every container of the task can be handled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import (
+    ADDRESS_FIELDS, address_holders, address_problems, subnet_is_user_configured)
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
+    ENDPOINT_FIELDS, container_name, endpoint_config, endpoint_differences, endpoint_from_inspect, endpoint_on,
+    MAC_ON_CONNECT, normalize_endpoint, unsupported_endpoint_fields)
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+
+# Fields the daemon stores as configuration; a reconnect keeps those the task does not set.
+# (The MAC address is left out: the daemon makes one up for each endpoint, and carrying it would pin it.)
+CARRIED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'gw_priority')
+NO_ENDPOINT_NETWORKS = ('host', 'none')
+
+# The options of labnet.docker.network_attachment (without the connection options); topology
+# checks its ``attachments`` entries against the same spec.
+ATTACHMENT_ARGS = dict(
+    network=dict(type='str', required=True),
+    container=dict(type='str'),
+    containers=dict(type='list', elements='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    ipv4_address=dict(type='str'),
+    ipv6_address=dict(type='str'),
+    aliases=dict(type='list', elements='str'),
+    links=dict(type='list', elements='str'),
+    driver_options=dict(type='dict'),
+    mac_address=dict(type='str'),
+    gw_priority=dict(type='int'),
+    reconnect=dict(type='bool', default=True),
+    force=dict(type='bool', default=False),
+)
+
+
+@dataclass
+class Attachment:
+    """One task: these containers on this network, with these endpoint settings."""
+    network: str
+    containers: list
+    state: str = 'present'
+    settings: dict = field(default_factory=dict)  # normalize_endpoint() output; absent keys are not compared
+    reconnect: bool = True
+    force: bool = False
+
+    @property
+    def fixed_addresses(self):
+        return [(name, self.settings[name]) for name, dummy in ADDRESS_FIELDS if self.settings.get(name)]
+
+
+@dataclass
+class Step:
+    """One change: ``action`` is connect, disconnect or reconnect (disconnect, then connect)."""
+    action: str
+    container: str
+    container_id: str
+    config: dict = None  # EndpointConfig sent on connect
+    previous: dict = None  # EndpointConfig of the endpoint a reconnect replaces, to restore it on failure
+    differences: list = field(default_factory=list)  # [(field, current, desired)]
+    before: dict = None  # configured endpoint before (None: not connected)
+    after: dict = None  # configured endpoint after (None: disconnected)
+    force: bool = False
+    verify_subnet: bool = False  # ask the daemon whether the fixed address is allowed before disconnecting
+    repair: bool = False  # the container's record holds a half-made endpoint on the network (see half_made)
+
+
+@dataclass
+class AttachmentPlan:
+    network: dict  # {'name', 'id'}, or None when the network does not exist (only for state=absent)
+    state: str
+    steps: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)  # [{'container', 'id', 'connected', 'endpoint'}]
+
+
+def attachment_from_params(params):
+    """An :class:`Attachment` from module parameters (``container`` and/or ``containers``)."""
+    if not str(params.get('network') or '').strip():
+        raise LabnetDockerError('network %r is not a network name or ID' % (params.get('network'),))
+    refs = []
+    for ref in ([params.get('container')] if params.get('container') else []) + list(params.get('containers') or []):
+        text = str(ref).strip() if ref is not None else ''
+        if not text:
+            raise LabnetDockerError('containers: %r is not a container name or ID' % (ref,))
+        if text not in refs:
+            refs.append(text)
+    if not refs:
+        raise LabnetDockerError('give container or containers: the containers to attach to network %s'
+                                % params.get('network'))
+    for alias in params.get('aliases') or []:
+        if not str(alias).strip():
+            raise LabnetDockerError('aliases: %r is not a valid alias (empty)' % (alias,))
+    settings = normalize_endpoint(dict((name, params.get(name)) for name in ENDPOINT_FIELDS))
+    return Attachment(network=params['network'], containers=refs, state=params.get('state') or 'present',
+                      settings=settings, reconnect=params.get('reconnect', True) is not False,
+                      force=bool(params.get('force')))
+
+
+def network_problems(network, ref):
+    """Why containers cannot be connected to ``network`` at all ([] when they can)."""
+    if network is None:
+        return ['network %s not found' % ref]
+    name, driver = network.get('Name'), network.get('Driver')
+    if name in NO_ENDPOINT_NETWORKS or driver in ('host', 'null'):
+        return ['network %s: containers cannot be connected to the %s network; a container gets host or no '
+                'networking only through its network_mode when it is created' % (name, name)]
+    if network.get('Ingress'):
+        return ['network %s is the swarm ingress network (routing mesh); containers cannot be attached to it' % name]
+    if network.get('ConfigOnly'):
+        return ['network %s is a config-only network; attach containers to a network created from it' % name]
+    if network.get('Scope') == 'swarm' and not network.get('Attachable'):
+        return ['network %s is a swarm network that is not attachable; only services can use it' % name]
+    return []
+
+
+def settings_problems(settings, network, api_version):
+    """Why ``settings`` cannot be used on ``network`` with this daemon ([] when they can)."""
+    problems = []
+    version = tuple(int(part) for part in str(api_version).split('.'))
+    for name, minimum in unsupported_endpoint_fields(settings, version):
+        problems.append('%s needs Docker Engine API %s or newer on connect; this daemon speaks %s'
+                        % (name, minimum, api_version))
+    if network.get('Name') == 'bridge':  # the default bridge has no user-defined features
+        for name, address in [(n, settings.get(n)) for n, dummy in ADDRESS_FIELDS if settings.get(n)]:
+            problems.append('%s %s: fixed addresses work only on user-defined networks, not on the default '
+                            'bridge' % (name, address))
+        if settings.get('aliases'):
+            problems.append('aliases %s: network-scoped aliases work only on user-defined networks, not on the '
+                            'default bridge' % ', '.join(settings['aliases']))
+        return problems
+    return problems + address_problems(settings, network)
+
+
+def container_problems(ref, record, network_name):
+    """Why the container ``ref`` (its inspect ``record``) cannot be attached ([] when it can)."""
+    if record is None:
+        return ['container %s not found' % ref]
+    mode = (record.get('HostConfig') or {}).get('NetworkMode') or ''
+    name = container_name(record)
+    if mode == 'host':
+        return ['container %s uses host networking (network_mode host) and cannot be connected to network %s'
+                % (name, network_name)]
+    if mode == 'none':
+        return ['container %s has networking disabled (network_mode none) and cannot be connected to network %s'
+                % (name, network_name)]
+    if mode.startswith('container:'):
+        return ['container %s shares the network namespace of container %s (network_mode %s) and cannot be '
+                'connected to network %s' % (name, mode.split(':', 1)[1][:12], mode, network_name)]
+    return []
+
+
+def _running(record):
+    state = record.get('State')  # a dict in an inspect record, a word in a listing row
+    return state == 'running' if isinstance(state, str) else (state or {}).get('Running') is True
+
+
+def half_made(record, network, members):
+    """Whether a running container's record lists an endpoint on ``network`` that the network does not have.
+
+    A connect the daemon refuses while it sets the endpoint up (a bad link, a zone id in an address)
+    leaves the endpoint, with its IDs, in the container's record only: ``docker network disconnect``
+    then answers "is not connected". ``members`` are the container IDs the network's inspect result
+    lists (None when only a listing row was read: then nothing can be told).
+    """
+    if members is None or record is None or not _running(record):
+        return False
+    endpoint = endpoint_on(record, network)
+    return bool(endpoint and endpoint.get('EndpointID')) and record['Id'] not in members
+
+
+def live_endpoint(record, network, members=None):
+    """The container's endpoint on ``network``, or None when it is not connected.
+
+    After a refused connect (say, "Address already in use") the daemon leaves the
+    asked-for settings in a running container's record, with no endpoint or network
+    ID; that is not a connection, so such an entry counts as none; nor is a half-made
+    endpoint (see :func:`half_made`).
+    """
+    endpoint = endpoint_on(record, network)
+    if endpoint is not None and _running(record) and not endpoint.get('EndpointID') and not endpoint.get('NetworkID'):
+        return None
+    if endpoint is not None and half_made(record, network, members):
+        return None
+    return endpoint
+
+
+def configured_view(settings, extra=()):
+    """The configured endpoint fields, for diffs and results."""
+    view = dict(
+        ipv4_address=settings.get('ipv4_address'),
+        ipv6_address=settings.get('ipv6_address'),
+        aliases=sorted(settings.get('aliases') or []),
+        links=sorted(settings.get('links') or []),
+        driver_options=dict(settings.get('driver_options') or {}),
+    )
+    for name in extra:
+        view[name] = settings.get(name)
+    return view
+
+
+def _own_desired(settings, cid):
+    """The desired settings for one container: its own ID never counts as an alias."""
+    desired = dict(settings)
+    if desired.get('aliases') is not None:
+        desired['aliases'] = sorted(set(desired['aliases']) - {cid, cid[:12]})
+    return desired
+
+
+def _plan_absent(attachment, network, records, members=None):
+    """Disconnect each container that is connected; a missing network or container is already absent.
+
+    A half-made endpoint is cleared (connected for real, then disconnected), since the daemon
+    cannot disconnect it as it is.
+    """
+    plan = AttachmentPlan(network=dict(name=network['Name'], id=network['Id']) if network else None, state='absent')
+    problems = []
+    seen = set()
+    for ref, record in zip(attachment.containers, records):
+        cid = record['Id'] if record else None
+        if cid and cid in seen:
+            continue
+        seen.add(cid)
+        if record and network and half_made(record, network, members):
+            plan.steps.append(Step('clear', container_name(record), cid, config={}, repair=True, force=True,
+                                   before=configured_view(endpoint_from_inspect(endpoint_on(record, network), cid))))
+            continue
+        endpoint = live_endpoint(record, network) if record and network else None
+        if endpoint is None:
+            plan.unchanged.append(dict(container=container_name(record) if record else ref, id=cid,
+                                       connected=False, endpoint=None))
+            continue
+        if network['Name'] in NO_ENDPOINT_NETWORKS:
+            problems.append('container %s is on the %s network through its network_mode, which is fixed when a '
+                            'container is created; it cannot be disconnected' % (container_name(record), network['Name']))
+            continue
+        before = configured_view(endpoint_from_inspect(endpoint, cid))
+        plan.steps.append(Step('disconnect', container_name(record), cid, before=before, force=attachment.force))
+    if problems:
+        raise LabnetDockerError('; '.join(problems), problems=problems)
+    return plan
+
+
+def plan_attachment(attachment, network, records, api_version, others=(), members=None):
+    """Plan the changes that make ``attachment`` true (pure).
+
+    ``network`` is the network's inspect result (None when it does not exist),
+    ``records`` the inspect record of each of ``attachment.containers`` in the
+    same order (None for one that does not exist; listing rows will not do, as
+    they lack aliases and driver options), ``api_version`` the Engine API
+    version spoken ('1.41'), ``others`` container records (inspect results or
+    listing rows, e.g. one listing of all containers) searched for holders of
+    a fixed address; without them only running holders are found, ``members``
+    the container IDs the network's inspect result lists (to tell half-made
+    endpoints, see :func:`half_made`; None when not known). Raises one
+    LabnetDockerError naming every problem (details: ``problems`` and, for
+    refused reconnects, ``differences``); otherwise nothing in it is refused.
+    """
+    if attachment.state == 'absent':
+        return _plan_absent(attachment, network, records, members)
+    problems = network_problems(network, attachment.network)
+    if problems:
+        raise LabnetDockerError('; '.join(problems), problems=problems)
+    net_name = network['Name']
+    settings = attachment.settings
+    problems = settings_problems(settings, network, api_version)
+    count = len(set(record['Id'] for record in records if record)) + sum(1 for record in records if not record)
+    if attachment.fixed_addresses and count > 1:
+        problems.append('%s: a fixed address can be given to one container only, not to %d'
+                        % (', '.join('%s %s' % pair for pair in attachment.fixed_addresses), count))
+    plan = AttachmentPlan(network=dict(name=net_name, id=network['Id']), state='present')
+    refused = []
+    seen = set()
+    extra = [name for name in ('mac_address', 'gw_priority') if settings.get(name) is not None]
+    for ref, record in zip(attachment.containers, records):
+        found = container_problems(ref, record, net_name)
+        if found or record['Id'] in seen:
+            problems.extend(found)
+            continue
+        cid, name = record['Id'], container_name(record)
+        seen.add(cid)
+        desired = _own_desired(settings, cid)
+        repair = half_made(record, network, members)
+        endpoint = live_endpoint(record, network, members)
+        actual = endpoint_from_inspect(endpoint, cid) if endpoint is not None else None
+        differences = endpoint_differences(desired, actual) if actual is not None else []
+        if desired.get('mac_address') and (actual is None or differences):
+            # A (re)connect would leave the container with a MAC the daemon picks, never the asked-for one.
+            problems.append('container %s: mac_address %s on network %s: %s'
+                            % (name, desired['mac_address'], net_name, MAC_ON_CONNECT))
+            continue
+        if actual is not None:
+            if not differences:
+                plan.unchanged.append(dict(container=name, id=cid, connected=True, endpoint=actual))
+                continue
+            if not attachment.reconnect:
+                refused.append((name, differences))
+                continue
+        for address_field, address in attachment.fixed_addresses:
+            holders = address_holders(address, network, list(others or ()) + [r for r in records if r], cid)
+            if holders:
+                problems.append('%s %s is already held by %s on network %s'
+                                % (address_field, address, ', '.join(holders), net_name))
+        target = dict((key, actual.get(key)) for key in CARRIED_FIELDS) if actual else {}
+        target.update(desired)
+        step = Step('connect', name, cid, config=endpoint_config(target), after=configured_view(target, extra),
+                    repair=repair)
+        if actual is not None:
+            carried = dict((key, actual.get(key)) for key in CARRIED_FIELDS)
+            step.action, step.force = 'reconnect', attachment.force
+            step.previous = endpoint_config(carried)
+            step.differences = differences
+            step.before = configured_view(actual, extra)
+            step.verify_subnet = any(
+                subnet_is_user_configured(network, version, list(others or ()) + [record]) is None
+                for address_field, version in ADDRESS_FIELDS if desired.get(address_field))
+        plan.steps.append(step)
+    for name, differences in refused:
+        problems.append('container %s is connected to network %s with other settings and reconnect is false: %s'
+                        % (name, net_name, ', '.join('%s %s -> %s' % (key, _text(have), _text(want))
+                                                     for key, have, want in differences)))
+    if problems:
+        details = dict(problems=problems)
+        if refused:
+            details['differences'] = [dict(container=name, field=key, current=have, desired=want)
+                                      for name, differences in refused for key, have, want in differences]
+        raise LabnetDockerError('; '.join(problems), **details)
+    return plan
+
+
+def _text(value):
+    if value is None:
+        return '(unset)'
+    if isinstance(value, list):
+        return '[%s]' % ', '.join(str(item) for item in value)
+    return str(value)

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``exclusive`` for network_attachment: the containers on a network that a task does not list (pure).
+
+A task with ``exclusive: true`` asks for exactly its containers on the network; every other
+container connected to it (running, created or stopped) is a stray and gets disconnected.
+
+Entry points (attachment.apply calls them around attachment.plan.plan_attachment):
+
+- :func:`exclusive_problems` - why ``exclusive`` cannot be used for this task ([] when it can).
+- :func:`find_strays` - the stray records among a listing of the network's containers.
+- :func:`without_strays` - the network and listing with the strays taken out, so that an
+  address a stray holds counts as free (the stray is disconnected before any connect).
+- :func:`stray_steps` - one disconnect step per stray, from its inspect record.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import Step, configured_view, live_endpoint
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import container_name, endpoint_from_inspect
+
+PREDEFINED = ('bridge', 'host', 'none')
+
+
+def exclusive_problems(state, network, network_ref):
+    """Why ``exclusive`` cannot apply ([] when it can); a missing network is left to the planner to report."""
+    if state != 'present':
+        return ['exclusive applies to state present only (a task that disconnects its own containers from '
+                'network %s leaves the others alone)' % network_ref]
+    if network is None:
+        return []
+    name = network.get('Name')
+    if name == 'bridge':
+        return ['exclusive cannot be used on the predefined network bridge: every container started without a '
+                'network option is on it, and all those the task does not list would lose their networking']
+    if name in PREDEFINED:
+        return ['exclusive cannot be used on the predefined network %s: containers are on it through their '
+                'network_mode, which is fixed when a container is created' % name]
+    return []
+
+
+def find_strays(network, wanted_ids, rows):
+    """The rows (container listing rows or inspect records) connected to ``network`` and not in ``wanted_ids``.
+
+    A row whose endpoint is only the leftover of a refused connect is not connected
+    (see attachment.live_endpoint) and is no stray.
+    """
+    strays = []
+    seen = set(wanted_ids)
+    for row in rows or ():
+        cid = row.get('Id')
+        if not cid or cid in seen:
+            continue
+        seen.add(cid)
+        if live_endpoint(row, network) is not None:
+            strays.append(row)
+    return strays
+
+
+def without_strays(network, rows, strays):
+    """(network, rows) without the strays: the network's running endpoints and the listing both."""
+    ids = set(row['Id'] for row in strays)
+    network = dict(network)
+    network['Containers'] = dict((key, entry) for key, entry in (network.get('Containers') or {}).items()
+                                 if key not in ids)
+    return network, [row for row in rows or () if row.get('Id') not in ids]
+
+
+def stray_steps(network, records, force=False):
+    """A disconnect step for each stray's inspect record (one that is gone meanwhile is skipped)."""
+    steps = []
+    for record in records:
+        if record is None:
+            continue
+        endpoint = live_endpoint(record, network)
+        if endpoint is None:
+            continue
+        cid = record['Id']
+        steps.append(Step('disconnect', container_name(record), cid,
+                          before=configured_view(endpoint_from_inspect(endpoint, cid)), force=force))
+    return steps

@@ -1,0 +1,402 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options shared by every module, and the Docker API wrapper.
+
+Everything that talks to the daemon goes through :class:`DockerApi`, which
+turns the SDK's exceptions into :class:`LabnetDockerError` so that modules fail
+with a message instead of a traceback. Lookups return ``None`` for "not found"
+and raise for every other error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import traceback
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+
+try:
+    import docker
+    from docker.constants import MINIMUM_DOCKER_API_VERSION
+    from docker.errors import APIError, DockerException, NotFound
+    from requests.adapters import HTTPAdapter
+    from requests.exceptions import RequestException
+    HAS_DOCKER = True
+    DOCKER_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised by the sanity import test
+    HAS_DOCKER = False
+    DOCKER_IMPORT_ERROR = traceback.format_exc()
+
+    class DockerException(Exception):  # type: ignore[no-redef]
+        pass
+
+    class APIError(DockerException):  # type: ignore[no-redef]
+        pass
+
+    class NotFound(APIError):  # type: ignore[no-redef]
+        pass
+
+    class RequestException(Exception):  # type: ignore[no-redef]
+        pass
+
+    class HTTPAdapter:  # type: ignore[no-redef]
+        pass
+
+
+DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
+_SSL_SOURCE = re.compile(r' \(_ssl\.c:\d+\)')  # OpenSSL's source line, noise in a message
+DEFAULT_TIMEOUT = 60
+
+DOCKER_COMMON_ARGS = dict(
+    docker_host=dict(type='str', fallback=(env_fallback, ['DOCKER_HOST']), aliases=['docker_url']),
+    tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
+    validate_certs=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS_VERIFY']),
+                        aliases=['tls_verify']),
+    # cacert_path, cert_path and key_path: community.docker's names, so its tasks move over unchanged.
+    ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert', 'cacert_path']),
+    client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
+    client_key=dict(type='path', no_log=True, aliases=['tls_client_key', 'key_path']),
+    tls_hostname=dict(type='str', fallback=(env_fallback, ['DOCKER_TLS_HOSTNAME'])),
+    api_version=dict(type='str', default='auto', fallback=(env_fallback, ['DOCKER_API_VERSION']),
+                     aliases=['docker_api_version']),
+    timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
+)
+
+
+def connection_settings(params, environ=None):
+    """Resolve the connection options into the SDK's terms (pure; no I/O).
+
+    Like the docker CLI, DOCKER_CERT_PATH supplies ca.pem, cert.pem and key.pem
+    for whichever of the three paths were not given.
+    """
+    environ = os.environ if environ is None else environ
+    host = params.get('docker_host') or DEFAULT_DOCKER_HOST
+    validate = bool(params.get('validate_certs'))
+    use_tls = bool(params.get('tls')) or validate
+    paths = {'ca_path': 'ca.pem', 'client_cert': 'cert.pem', 'client_key': 'key.pem'}
+    resolved = {key: params.get(key) for key in paths}
+    cert_dir = environ.get('DOCKER_CERT_PATH')
+    if cert_dir:
+        for key, filename in paths.items():
+            if not resolved[key]:
+                resolved[key] = os.path.join(cert_dir, filename)
+    given = [key for key in ('client_cert', 'client_key') if params.get(key)]
+    if len(given) == 1:
+        raise LabnetDockerError('client_cert and client_key must be given together; only %s was given' % given[0])
+    return dict(
+        host=host,
+        tls=use_tls,
+        validate_certs=validate,
+        ca_path=resolved['ca_path'],
+        client_cert=resolved['client_cert'],
+        client_key=resolved['client_key'],
+        tls_hostname=params.get('tls_hostname'),
+        api_version=params.get('api_version') or 'auto',
+        timeout=params.get('timeout') or DEFAULT_TIMEOUT,
+    )
+
+
+def _tls_config(settings):
+    if not settings['tls']:
+        return None
+    client_cert = None
+    if settings['client_cert'] and settings['client_key']:
+        for key in ('client_cert', 'client_key'):
+            if not os.path.isfile(settings[key]):
+                raise LabnetDockerError('%s file %s does not exist' % (key, settings[key]))
+        client_cert = (settings['client_cert'], settings['client_key'])
+    ca_cert = None
+    if settings['validate_certs']:
+        ca_cert = settings['ca_path']
+        if ca_cert and not os.path.isfile(ca_cert):
+            raise LabnetDockerError('ca_path file %s does not exist' % ca_cert)
+    try:
+        return docker.tls.TLSConfig(client_cert=client_cert, ca_cert=ca_cert, verify=settings['validate_certs'])
+    except DockerException as exc:
+        raise LabnetDockerError('invalid TLS settings: %s' % exc)
+
+
+class _HostnameAdapter(HTTPAdapter):
+    """HTTPS that checks the daemon's certificate for ``hostname`` instead of the host dialled."""
+
+    def __init__(self, hostname):
+        self.hostname = hostname  # read by init_poolmanager, which HTTPAdapter.__init__ calls
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs['assert_hostname'] = self.hostname
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _api_client(settings, tls_config):
+    """(docker.APIClient for ``settings``, whether its API version is still to be negotiated); raises the SDK's
+    or requests' exceptions."""
+    hostname = settings['tls_hostname'] if settings['validate_certs'] else None
+    # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's CA on every
+    # request, so a CA given in ca_path would be ignored where those are set: keep the
+    # environment out of a connection verified against ca_path.
+    pin_ca = bool(tls_config and settings['validate_certs'] and settings['ca_path'])
+
+    def client(version):
+        api = docker.APIClient(base_url=settings['host'], version=version, timeout=settings['timeout'], tls=tls_config)
+        if pin_ca:
+            api.trust_env = False
+        if hostname:
+            api.mount('https://', _HostnameAdapter(hostname))
+        return api
+
+    version = settings['api_version']
+    if version != 'auto':
+        return client(version), False
+    if not (hostname or pin_ca):
+        # The version is negotiated from the ping's answer in connect(): one round trip, not two.
+        return client(MINIMUM_DOCKER_API_VERSION), True
+    # version='auto' asks the daemon inside the SDK's constructor, before the session can be set
+    # up as above; so ask with a set-up client first, then build the client for that version.
+    probe = client(MINIMUM_DOCKER_API_VERSION)
+    try:
+        version = probe.version(api_version=False)['ApiVersion']
+    finally:
+        probe.close()
+    return client(version), False
+
+
+def _ping(api, negotiate):
+    """GET /_ping, which proves the daemon answers; with ``negotiate``, adopt the API version it reports.
+
+    Every daemon since Engine API 1.25 sends API-Version on the ping, the same value /version
+    gives (what the SDK's version='auto' asks for); /version is asked only when it is missing.
+    """
+    response = api._get(api._url('/_ping'))
+    api._raise_for_status(response)
+    if negotiate:
+        api._version = response.headers.get('Api-Version') or api.version(api_version=False)['ApiVersion']
+
+
+def connect(params):
+    """Return a :class:`DockerApi` for the module's connection options, or raise."""
+    settings = connection_settings(params)
+    tls_config = _tls_config(settings)
+    host = settings['host']
+    try:
+        api, negotiate = _api_client(settings, tls_config)
+        _ping(api, negotiate)
+    except (DockerException, RequestException) as exc:
+        cause = _SSL_SOURCE.sub('', _cause(exc))
+        raise LabnetDockerError('cannot reach the Docker daemon at %s: %s%s' % (host, cause, _tls_hint(cause, settings)),
+                                docker_host=host)
+    return DockerApi(api, host)
+
+
+def _tls_hint(cause, settings):
+    """Which option to look at when the TLS handshake failed ('' when the failure is not about TLS)."""
+    if 'HTTP request to an HTTPS server' in cause:
+        return '; the daemon speaks TLS: set tls or validate_certs, with ca_path, client_cert and client_key'
+    if not settings['tls']:
+        return ''
+    if 'Hostname mismatch' in cause or "doesn't match" in cause:
+        return "; the daemon's certificate is not issued for that host name: check docker_host or tls_hostname"
+    if 'CERTIFICATE_VERIFY_FAILED' in cause:
+        return "; the daemon's certificate is not signed by the CA in ca_path (%s)" % (
+            settings['ca_path'] or 'not given: the system CA store was used')
+    if 'ALERT' in cause.upper():
+        if not settings['client_cert']:
+            return '; the daemon asks for a client certificate: give client_cert and client_key'
+        return "; the daemon did not accept client_cert %s (not signed by the daemon's CA?)" % settings['client_cert']
+    return ''
+
+
+def _cause(exc):
+    """A one-line reason from an SDK or requests exception.
+
+    The SDK wraps requests, which wraps urllib3, which wraps the socket error;
+    the innermost OS error ("Connection refused", "No such file or directory")
+    is what an operator needs, so it is preferred when there is one.
+    """
+    explanation = getattr(exc, 'explanation', None)
+    if explanation:
+        return str(explanation)
+    seen = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror and not hasattr(current, 'request'):
+            return current.strerror
+        if type(current).__name__ == 'CertificateError':  # urllib3's host name check (a ValueError)
+            return str(current)
+        stack.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
+        stack.extend(nxt for nxt in (current.__cause__, current.__context__) if nxt is not None)
+    return str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+
+
+def version_tuple(version):
+    """'1.41' -> (1, 41); used to compare API versions."""
+    return tuple(int(part) for part in str(version).split('.'))
+
+
+class DockerApi:
+    """The daemon operations this collection uses, with errors translated."""
+
+    def __init__(self, api, host):
+        self.api = api
+        self.host = host
+        # exec_run widens the SDK client's one read timeout; parallel probes share the client.
+        self._timeout_lock = threading.Lock()
+        self._timeout_needs = []
+        self._base_timeout = None
+
+    @property
+    def api_version(self):
+        return self.api.api_version
+
+    def supports(self, minimum):
+        return version_tuple(self.api_version) >= version_tuple(minimum)
+
+    @contextmanager
+    def _errors(self, action):
+        try:
+            yield
+        except APIError as exc:
+            raise LabnetDockerError('%s failed: %s' % (action, _cause(exc)))
+        except (DockerException, RequestException) as exc:
+            raise LabnetDockerError('%s failed: cannot reach the Docker daemon at %s: %s'
+                                    % (action, self.host, _cause(exc)), docker_host=self.host)
+
+    def _lookup(self, action, call, *args, **kwargs):
+        with self._errors(action):
+            try:
+                return call(*args, **kwargs)
+            except NotFound:
+                return None
+
+    # -- daemon ------------------------------------------------------------
+    def info(self):
+        with self._errors('docker info'):
+            return self.api.info()
+
+    # -- networks ----------------------------------------------------------
+    def list_networks(self, filters=None):
+        with self._errors('listing networks'):
+            return self.api.networks(filters=filters) or []
+
+    def inspect_network(self, name_or_id, verbose=False):
+        """The network's inspect result, or None when there is no such network."""
+        return self._lookup('inspecting network %s' % name_or_id,
+                            self.api.inspect_network, name_or_id, verbose=verbose or None)
+
+    def create_network(self, body):
+        """POST /networks/create with a complete Engine API body; returns the new ID."""
+        with self._errors('creating network %s' % body.get('Name')):
+            response = self.api._post_json(self.api._url('/networks/create'), data=body)
+            return self.api._result(response, json=True)['Id']
+
+    def remove_network(self, net_id):
+        with self._errors('removing network %s' % net_id):
+            try:
+                self.api.remove_network(net_id)
+            except NotFound:
+                pass
+
+    def remove_unused_network(self, net_id):
+        """Remove a network expected to be unused: None once removed, otherwise why it was not.
+
+        The reason is 'it no longer exists' when it is already gone, or the
+        daemon's words when it refuses (in use, predefined); any other failure raises.
+        """
+        with self._errors('removing network %s' % net_id):
+            try:
+                self.api.remove_network(net_id)
+            except NotFound:
+                return 'it no longer exists'
+            except APIError as exc:
+                if exc.status_code in (403, 409):
+                    return _cause(exc)
+                raise
+        return None
+
+    def connect(self, net_id, container, endpoint_config):
+        with self._errors('connecting container %s to network %s' % (container, net_id)):
+            response = self.api._post_json(
+                self.api._url('/networks/{0}/connect', net_id),
+                data={'Container': container, 'EndpointConfig': endpoint_config})
+            self.api._raise_for_status(response)
+
+    def disconnect(self, net_id, container, force=False):
+        with self._errors('disconnecting container %s from network %s' % (container, net_id)):
+            self.api.disconnect_container_from_network(container, net_id, force=force)
+
+    def prune_networks(self, filters=None):
+        with self._errors('pruning networks'):
+            return self.api.prune_networks(filters=filters) or {}
+
+    # -- containers --------------------------------------------------------
+    def inspect_container(self, name_or_id):
+        """The container's inspect result, or None when there is no such container."""
+        return self._lookup('inspecting container %s' % name_or_id,
+                            self.api.inspect_container, name_or_id)
+
+    def list_containers(self, filters=None):
+        with self._errors('listing containers'):
+            return self.api.containers(all=True, filters=filters) or []
+
+    @contextmanager
+    def _read_timeout(self, seconds):
+        """The client's read timeout at least ``seconds`` while the block runs, for every thread in one.
+
+        The SDK reads one ``timeout`` attribute for every request, so concurrent calls
+        share it: it is the widest need of the calls in flight, and back to the
+        client's own once none is left.
+        """
+        with self._timeout_lock:
+            if not self._timeout_needs:
+                self._base_timeout = self.api.timeout
+            self._timeout_needs.append(seconds or 0)
+            self.api.timeout = max([self._base_timeout] + self._timeout_needs)
+        try:
+            yield
+        finally:
+            with self._timeout_lock:
+                self._timeout_needs.remove(seconds or 0)
+                self.api.timeout = max([self._base_timeout] + self._timeout_needs)
+
+    def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
+        """Run ``cmd`` in a running container; returns (exit_code, output text).
+
+        ``timeout`` (seconds) lets a command that bounds itself run longer than the
+        client's own read timeout; ``user`` and ``environment`` are as for docker exec.
+        """
+        with self._read_timeout(timeout), self._errors('running %s in container %s' % (cmd[0], container)):
+            exec_id = self.api.exec_create(container, cmd, stdout=True, stderr=True, user=user or '',
+                                           environment=environment)['Id']
+            output = self.api.exec_start(exec_id)
+            code = self.api.exec_inspect(exec_id).get('ExitCode')
+        if isinstance(output, bytes):
+            output = output.decode('utf-8', 'replace')
+        return code, output
+
+
+def run_module(module, handler):
+    """Connect, call ``handler(api, module)`` and exit; the one place errors become fail_json.
+
+    A ``warnings`` list in the handler's result becomes the module's warnings.
+    """
+    if not HAS_DOCKER:
+        module.fail_json(msg=missing_required_lib('docker (Docker SDK for Python)'),
+                         exception=DOCKER_IMPORT_ERROR)
+    try:
+        api = connect(module.params)
+        result = handler(api, module)
+    except LabnetDockerError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    for warning in result.pop('warnings', None) or []:
+        module.warn(warning)
+    module.exit_json(**result)

@@ -1,0 +1,320 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The journal of in-flight multi-step changes, and recovery from an interrupted one.
+
+A network re-create (disconnect all, remove, create, reconnect all) and an attachment
+reconnect (disconnect, connect) are several writes. Before the first one the executor
+writes a journal: what is needed to finish the change - the body the network is
+(re)created with, the old settings, and the EndpointConfig of every endpoint to put
+back. After the last write the journal is removed. A run that dies in between leaves it.
+
+Where it lives: on the engine itself, as a config-only network named
+``<network>.labnet-journal`` whose labels carry the record. So it survives the module's
+death and a daemon restart (the daemon persists networks), every controller managing the
+engine sees it, it reserves no address pool and takes no containers, and its
+``labnet.docker.journal`` label (never the managed label) keeps it apart from user
+networks: topology's purge and network_prune never remove it.
+
+Entry points:
+
+- :func:`begin` - write a journal (``record`` from :func:`recreate_record` or
+  :func:`reconnect_record`); raises ``busy`` when a live run already holds one for
+  that network (creating the journal is the lock).
+- :func:`end` - remove it after the last write.
+- :func:`recover` - for networks a task is about to touch: finish every abandoned
+  change (create the network if it is missing, connect every recorded endpoint
+  that is not connected), remove the journal; returns ``recovered`` entries and
+  warnings. Waits a while for a journal whose owner still runs. Check mode only reports.
+- :func:`journals` / :func:`describe` - what network_info and network_prune report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import live_endpoint
+from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import container_name
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network
+
+JOURNAL_LABEL = 'labnet.docker.journal'  # value: the name of the network being changed
+RECORD_LABEL = 'labnet.docker.journal.record'  # value: the record, as JSON
+SUFFIX = '.labnet-journal'
+FORMAT = 1
+# A journal written on another machine (or in another container) cannot be checked for a live
+# owner; it counts as abandoned once it is this old. No change this collection makes takes that long.
+FOREIGN_STALE_AFTER = 300
+WAIT_FOR_OWNER = 60  # how long a task waits for a live owner to finish before it gives up
+
+
+def journal_name(network):
+    return network + SUFFIX
+
+
+def _boot_id():
+    try:
+        with open('/proc/sys/kernel/random/boot_id') as handle:
+            return handle.read().strip()
+    except OSError:
+        return ''
+
+
+def _process_start(pid):
+    """The start time of process ``pid`` in clock ticks since boot (None when there is no such process)."""
+    try:
+        with open('/proc/%d/stat' % int(pid)) as handle:
+            return handle.read().rsplit(')', 1)[1].split()[19]
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def current_owner():
+    pid = os.getpid()
+    return dict(host=socket.gethostname(), boot=_boot_id(), pid=pid, start=_process_start(pid))
+
+
+def owner_alive(owner, here=None):
+    """True or False when the owner ran on this machine (same host name and boot); None when that cannot be told."""
+    here = here or current_owner()
+    if not owner or owner.get('host') != here['host'] or not owner.get('boot') or owner.get('boot') != here['boot']:
+        return None
+    return owner.get('start') is not None and _process_start(owner.get('pid') or 0) == owner.get('start')
+
+
+def abandoned(record, now=None, here=None):
+    """Whether the run that wrote ``record`` is gone (so its change is to be finished by whoever comes next)."""
+    alive = owner_alive(record.get('owner'), here)
+    if alive is None:
+        return (now or time.time()) - float(record.get('started') or 0) > FOREIGN_STALE_AFTER
+    return not alive
+
+
+def recreate_record(network, network_id, body, restore, endpoints):
+    """The journal of a network re-create. ``endpoints``: [{'container', 'id', 'config'}] (EndpointConfig)."""
+    return dict(format=FORMAT, operation='recreate', network=network, network_id=network_id, create=body,
+                restore=restore, endpoints=endpoints)
+
+
+def reconnect_record(network, network_id, endpoints):
+    """The journal of attachment reconnects: each endpoint's previous EndpointConfig, to put back."""
+    return dict(format=FORMAT, operation='reconnect', network=network, network_id=network_id, create=None,
+                endpoints=endpoints)
+
+
+def parse(row):
+    """The record a journal network's labels carry, with ``journal`` (name) and ``journal_id``; None if not one."""
+    labels = row.get('Labels') or {}
+    if JOURNAL_LABEL not in labels or not row.get('Name', '').endswith(SUFFIX):
+        return None
+    try:
+        record = json.loads(labels.get(RECORD_LABEL) or '')
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        record = dict(operation='unknown', endpoints=[], broken=True)
+    record.update(journal=row['Name'], journal_id=row['Id'], network=labels[JOURNAL_LABEL],
+                  journal_created=row.get('Created'))
+    return record
+
+
+def journals(api, rows=None):
+    """Every journal on the daemon, oldest first (from ``rows`` when a listing is at hand)."""
+    rows = api.list_networks(filters={'label': [JOURNAL_LABEL]}) if rows is None else rows
+    found = [parse(row) for row in rows]
+    return sorted((record for record in found if record),
+                  key=lambda record: (record.get('journal_created') or '', record['journal_id']))
+
+
+def describe(record, now=None):
+    """A journal as network_info reports it."""
+    return dict(journal=record['journal'], id=record['journal_id'], network=record['network'],
+                network_id=record.get('network_id'), operation=record.get('operation'),
+                started=record.get('started'), owner=record.get('owner'),
+                abandoned=abandoned(record, now), endpoints=[e.get('container') for e in record.get('endpoints') or []])
+
+
+def _busy(record, msg=None):
+    owner = record.get('owner') or {}
+    return LabnetDockerError(msg or 'network %s is being changed by another run (process %s on %s, journal %s); '
+                             'nothing was changed, try again when it has finished'
+                             % (record['network'], owner.get('pid'), owner.get('host'), record['journal']),
+                             busy=True, journal=record['journal'])
+
+
+def begin(api, record):
+    """Write ``record`` as the journal of its network; returns the journal's ID. Raises (busy) when one exists."""
+    name = record['network']
+    record = dict(record, owner=current_owner(), started=round(time.time(), 3))
+    body = dict(Name=journal_name(name), CheckDuplicate=True, ConfigOnly=True,
+                Labels={JOURNAL_LABEL: name, RECORD_LABEL: json.dumps(record, sort_keys=True)})
+    try:
+        journal_id = api.create_network(body)
+    except LabnetDockerError as exc:
+        if 'already exists' not in exc.msg:
+            raise
+        others = [other for other in journals(api) if other['network'] == name]
+        if not others:
+            raise LabnetDockerError('network %s exists and is not a labnet.docker journal (it has no %s label), but '
+                                    'the collection keeps the journal of network %s under that name; rename or remove '
+                                    'it; nothing was changed' % (body['Name'], JOURNAL_LABEL, name))
+        raise _busy(others[0])
+    # Daemons before API 1.44 may let two creates of one name through at once: the oldest journal holds the lock.
+    mine = [other for other in journals(api) if other['network'] == name]
+    if mine and mine[0]['journal_id'] != journal_id:
+        api.remove_network(journal_id)
+        raise _busy(mine[0])
+    return journal_id
+
+
+def end(api, journal_id):
+    if journal_id:
+        api.remove_network(journal_id)
+
+
+def _matches(record, refs):
+    return any(ref and (ref == record['network'] or (record.get('network_id') or '').startswith(ref)) for ref in refs)
+
+
+def _wait_for_owner(api, record):
+    """Wait while a live run holds the journal; True once it is gone, False when the run is abandoned."""
+    deadline = time.monotonic() + WAIT_FOR_OWNER
+    while time.monotonic() < deadline:
+        if api.inspect_network(record['journal_id']) is None:
+            return True
+        if abandoned(record):
+            return False
+        time.sleep(0.5)
+    raise _busy(record)
+
+
+def recover(api, refs, check_mode=False, rows=None):
+    """Finish every interrupted change of the networks ``refs`` name (names or IDs); returns (recovered, warnings).
+
+    ``rows`` is a listing of networks to reuse.
+    """
+    refs = [ref for ref in refs if ref]
+    recovered, warnings = [], []
+    for record in journals(api, rows):
+        if not _matches(record, refs):
+            continue
+        if not abandoned(record) and _wait_for_owner(api, record):
+            continue
+        entry = finish(api, record, check_mode)
+        recovered.append(entry)
+        owner = record.get('owner') or {}
+        warnings.append('network %s had an interrupted %s (journal %s, started at %s by process %s on %s)%s: %s'
+                        % (record['network'], record.get('operation'), record['journal'],
+                           time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(float(record.get('started') or 0))),
+                           owner.get('pid'), owner.get('host'), ' (check mode: not yet done)' if check_mode else '',
+                           '; '.join(_say(action) for action in entry['actions']) or 'nothing was left to do'))
+    return recovered, warnings
+
+
+def _say(action):
+    if action['action'] == 'create':
+        return 'created network %s' % action['network']
+    if action['action'] == 'connect':
+        return 'reconnected %s' % action['container']
+    if action['action'] == 'skip':
+        return 'skipped %s (%s)' % (action['container'], action['reason'])
+    return 'removed journal %s' % action['journal']
+
+
+def _current_network(api, name):
+    return choose_network(api.list_networks(filters={'name': [name]}), name)[0]
+
+
+def _connected(record, network):
+    return live_endpoint(record, network) is not None
+
+
+def finish(api, record, check_mode=False):
+    """Complete one interrupted change (see the module docstring); returns the ``recovered`` entry."""
+    name = record['network']
+    actions = []
+    entry = dict(network=name, journal=record['journal'], operation=record.get('operation'),
+                 started=record.get('started'), owner=record.get('owner'), actions=actions)
+    if record.get('broken'):
+        raise LabnetDockerError('journal %s of network %s cannot be read (its %s label is not a journal record); '
+                                'remove it by hand once the network is as it should be'
+                                % (record['journal'], name, RECORD_LABEL))
+    network = _current_network(api, name)
+    if not check_mode and api.inspect_network(record['journal_id']) is None:
+        return entry  # a concurrent run finished it meanwhile
+    if network is None and record.get('create'):
+        actions.append(dict(action='create', network=name))
+        if not check_mode:
+            # network.apply imports this module: import its duplicate handling only when needed.
+            from ansible_collections.labnet.docker.plugins.module_utils.network.apply import resolve_duplicates
+            try:
+                created = api.create_network(record['create'])
+            except LabnetDockerError:
+                # A concurrent recoverer created it first, and the daemon refused this create for the name
+                # (API 1.44+) or for the pools it now holds ("Pool overlaps"): go on with that network.
+                created = None
+                if _current_network(api, name) is None:
+                    raise
+            kept = resolve_duplicates(api, name, ChangeTracker(), []) or created  # a concurrent recoverer's may win
+            network = api.inspect_network(kept) if kept else None
+    failures = []
+    for endpoint in record.get('endpoints') or []:
+        container = api.inspect_container(endpoint['id'])
+        if not check_mode and api.inspect_network(record['journal_id']) is None:
+            break  # a concurrent run finished it (and may be making its own change now): leave the rest to it
+        if container is None:
+            actions.append(dict(action='skip', network=name, container=endpoint['container'],
+                                reason='the container no longer exists'))
+            continue
+        if network is not None and _connected(container, network):
+            continue
+        actions.append(dict(action='connect', network=name, container=container_name(container),
+                            endpoint=endpoint.get('config') or {}))
+        if check_mode or network is None:
+            continue
+        try:
+            api.connect(network['Id'], endpoint['id'], endpoint.get('config') or {})
+        except LabnetDockerError as exc:
+            fresh = api.inspect_container(endpoint['id'])
+            if not (fresh and _connected(fresh, network)):  # connected meanwhile by a concurrent recoverer: fine
+                failures.append('%s: %s' % (endpoint['container'], exc.msg))
+    if network is None and not check_mode and any(action['action'] == 'connect' for action in actions):
+        failures.append('network %s no longer exists and the journal cannot re-create it' % name)
+    if failures:
+        raise LabnetDockerError('network %s had an interrupted %s (journal %s); finishing it failed: %s; the journal '
+                                'is kept for the next run' % (name, record.get('operation'), record['journal'],
+                                                              '; '.join(failures)), recovered=[entry])
+    actions.append(dict(action='remove_journal', network=name, journal=record['journal']))
+    if not check_mode:
+        api.remove_network(record['journal_id'])
+    return entry
+
+
+def settle(api, journal_id, exc):
+    """The error to raise after step ``exc`` failed: the change is finished from its journal first, if it can be.
+
+    The executors undo what they can themselves; this reconnects whatever the journal still
+    misses and drops the journal. When even that fails the journal stays for the next run.
+    """
+    if not journal_id:
+        return exc
+    try:
+        record = [found for found in journals(api) if found['journal_id'] == journal_id]
+        if record:
+            finish(api, record[0])
+    except LabnetDockerError as again:
+        return LabnetDockerError('%s; the journal of this change is kept and the next run finishes it (%s)'
+                                 % (exc.msg, again.msg), **exc.details)
+    return exc
+
+
+def endpoint_record(container, container_id, config):
+    return dict(container=container, id=container_id, config=config)
+
+
+def is_journal(row):
+    return parse(row) is not None

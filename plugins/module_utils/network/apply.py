@@ -1,0 +1,276 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fetching a network's state, applying a plan through the API, and the network module's whole run.
+
+Entry points:
+
+- :func:`network_facts` - :class:`network.plan.NetworkFacts` for one name from one
+  listing of networks (pass ``rows`` to reuse a listing you already have).
+- :func:`network_endpoints` - the attached containers (running and stopped) with
+  the endpoint settings a recreate restores.
+- :func:`apply_plan` - perform a plan's actions in order; in check mode only walk
+  them. Undoes what it can when a step fails, and resolves duplicate names the
+  daemon let through right after a create.
+- :func:`ensure_network` - the ``labnet.docker.network`` module: params -> result. It first
+  finishes an interrupted change of the network (journal.recover).
+
+Converging many networks with one listing (what ``topology`` does)::
+
+    rows = api.list_networks()
+    specs = [spec_from_params(item) for item in items]            # all validated before any write
+    for spec in specs:
+        facts = network_facts(api, spec.name, rows=rows)
+        verb = decide(spec, 'present', facts.network, recreate, facts.api_version)[0]
+        if needs_endpoints(verb):
+            facts.endpoints = network_endpoints(api, facts.network)
+        plans.append(plan_network(spec, 'present', facts, recreate=recreate))
+        if verb in ('create', 'recreate'):
+            rows.append(planned_row(plans[-1].spec))             # the next overlap check sees it
+    for plan in plans:                                              # only after every plan was accepted
+        apply_plan(api, plan, check_mode)
+
+A created network is still checked for duplicates right after its create (one filtered
+listing by name): that is what keeps concurrent runs from leaving two networks of one name.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.labnet.docker.plugins.module_utils.common import journal
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
+    container_name, endpoint_config, endpoint_from_inspect, endpoint_on)
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
+    NetworkFacts, choose_network, decide, needs_endpoints, plan_network, public_actions)
+from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
+    create_body, spec_from_actual, spec_from_params)
+
+# How the daemon refuses a create whose pools another create reserved (maybe one of the same name).
+CONCURRENT_CREATE = 'Pool overlaps with other one on this address space'
+
+
+def attached_containers(api, network_id):
+    """Names of containers attached to a network (running from the inspect, stopped from the listing)."""
+    network = api.inspect_network(network_id) or {}
+    names = set(entry.get('Name') for entry in (network.get('Containers') or {}).values())
+    for row in api.list_containers(filters={'network': [network_id]}):
+        names.update(name.lstrip('/') for name in row.get('Names') or [])
+    return sorted(name for name in names if name)
+
+
+def network_facts(api, name, rows=None):
+    """Facts for planning ``name``: the kept network (inspected), its duplicates, all rows."""
+    rows = api.list_networks() if rows is None else rows
+    kept, duplicates = choose_network(rows, name)
+    network = api.inspect_network(kept['Id']) if kept else None
+    facts = NetworkFacts(network=network, rows=rows, api_version=api.api_version)
+    for row in duplicates:
+        facts.duplicates.append(dict(id=row['Id'], created=row.get('Created'),
+                                     containers=attached_containers(api, row['Id'])))
+    return facts
+
+
+def network_endpoints(api, network):
+    """Attached containers of ``network``, running or stopped, each with its recorded endpoint.
+
+    Stopped containers are not in the network's inspect, and one that never ran has
+    no NetworkID yet, so containers are listed by the network's name and ID.
+    """
+    records = []
+    rows = api.list_containers(filters={'network': [network['Name'], network['Id']]})
+    for row in rows:
+        container = api.inspect_container(row['Id'])
+        if container is None:
+            continue
+        endpoint = endpoint_on(container, network)
+        if endpoint is None or endpoint.get('NetworkID') not in ('', None, network['Id']):
+            continue  # on a duplicate of the same name
+        settings = endpoint_from_inspect(endpoint, container['Id'])
+        records.append(dict(container=container_name(container), id=container['Id'],
+                            running=bool((container.get('State') or {}).get('Running')), settings=settings))
+    return sorted(records, key=lambda record: record['container'])
+
+
+def resolve_duplicates(api, name, tracker, warnings):
+    """After a create: keep one network of that name (oldest), remove the others without endpoints."""
+    rows = api.list_networks(filters={'name': [name]})
+    kept, duplicates = choose_network(rows, name)
+    for row in duplicates:
+        containers = attached_containers(api, row['Id'])
+        if containers:
+            warnings.append('another network named %s (%s) appeared at the same time and has attached containers '
+                            '(%s); it was left alone' % (name, row['Id'][:12], ', '.join(containers)))
+            continue
+        refused = api.remove_unused_network(row['Id'])
+        if refused == 'it no longer exists':  # the other client removed it: it lost the same race
+            continue
+        if refused:
+            warnings.append('another network named %s (%s) appeared at the same time; removing it failed: %s'
+                            % (name, row['Id'][:12], refused))
+            continue
+        tracker.act('remove_duplicate', network=name, id=row['Id'], kept=kept['Id'])
+        warnings.append('network %s was created concurrently by another client; kept %s (the oldest), removed '
+                        'duplicate %s' % (name, kept['Id'][:12], row['Id'][:12]))
+    return kept['Id'] if kept else None
+
+
+def _restore(api, name, actual, connects):
+    """Put a network back as it was and reconnect its containers; returns a note for the error."""
+    try:
+        net_id = api.create_network(create_body(spec_from_actual(name, actual), mark_managed=False))
+        failed = _connect_all(api, net_id, connects)
+    except LabnetDockerError as exc:
+        return 'restoring the previous network failed too: %s' % exc.msg
+    if failed:
+        return 'the previous network was restored, but reconnecting failed: %s' % '; '.join(failed)
+    return 'the previous network was restored and its containers reconnected'
+
+
+def _connect_all(api, net_id, connects):
+    failed = []
+    for action in connects:
+        try:
+            api.connect(net_id, action['_container_id'], endpoint_config(action['endpoint']))
+        except LabnetDockerError as exc:
+            failed.append(exc.msg)
+    return failed
+
+
+def apply_plan(api, plan, check_mode):
+    """Perform ``plan``; returns the ID of the network afterwards (None when removed or not yet created).
+
+    On a failed step it undoes what it can (see :func:`_failure`) and raises with ``actions``
+    (the steps that were done) and ``changed``. A re-create is journalled (journal.py) before its
+    first write and the journal removed after its last, so a run that dies in between is finished
+    by the next one.
+    """
+    actions = list(plan.tracker.actions)
+    net_id = plan.network.get('Id') if plan.network else None
+    if check_mode:
+        return None if plan.verb in ('remove', 'create') else net_id
+    done = []
+    connects = [action for action in actions if action['action'] == 'connect']
+    journal_id = journal.begin(api, _recreate_record(plan, actions)) if plan.verb == 'recreate' else None
+    try:
+        net_id = _apply_actions(api, plan, actions, done, connects, net_id)
+    except LabnetDockerError as exc:
+        raise journal.settle(api, journal_id, exc)
+    journal.end(api, journal_id)
+    return net_id
+
+
+def _recreate_record(plan, actions):
+    """What finishes this re-create after a crash: the create body, the old settings, every endpoint."""
+    create = [action for action in actions if action['action'] == 'create'][0]
+    endpoints = [journal.endpoint_record(action['container'], action['_container_id'], endpoint_config(action['endpoint']))
+                 for action in actions if action['action'] == 'connect']
+    return journal.recreate_record(plan.name, plan.network['Id'], create['_body'], create['_restore'], endpoints)
+
+
+def _apply_actions(api, plan, actions, done, connects, net_id):
+    for action in actions:
+        kind = action['action']
+        try:
+            if kind == 'disconnect':
+                api.disconnect(action['_network_id'], action['_container_id'], force=action['_force'])
+            elif kind in ('remove', 'remove_duplicate'):
+                api.remove_network(action['id'])
+            elif kind == 'create':
+                net_id = api.create_network(action['_body'])
+                known = len(plan.tracker.actions)
+                net_id = resolve_duplicates(api, plan.name, plan.tracker, plan.warnings) or net_id
+                done.extend([action] + plan.tracker.actions[known:])
+                continue
+            else:
+                continue
+        except LabnetDockerError as exc:
+            raise _failure(api, plan, action, exc, done, connects, net_id)
+        done.append(action)
+    failed = _connect_all(api, net_id, connects)
+    if failed:
+        raise LabnetDockerError('network %s was recreated, but reconnecting failed: %s'
+                                % (plan.name, '; '.join(failed)), changed=True, actions=public_actions(done))
+    return None if plan.verb == 'remove' else net_id
+
+
+def _failure(api, plan, action, exc, done, connects, net_id):
+    """The error for a failed step, after undoing what can be undone.
+
+    A failed create after the old network was removed puts the old network back; a failure
+    before the removal reconnects the containers already disconnected.
+    """
+    removed = any(step['action'] == 'remove' for step in done)
+    disconnected = set(step['_container_id'] for step in done if step['action'] == 'disconnect')
+    changed = any(step['action'] != 'disconnect' for step in done)
+    note = ''
+    if plan.verb == 'recreate' and action['action'] == 'create' and removed:
+        note = _restore(api, plan.name, action['_restore'], connects)
+    elif plan.verb == 'recreate' and disconnected and not removed:
+        failed = _connect_all(api, net_id, [c for c in connects if c['_container_id'] in disconnected])
+        note = 'the disconnected containers were reconnected'
+        if failed:
+            changed = True
+            note = 'reconnecting the disconnected containers failed: %s' % '; '.join(failed)
+    elif disconnected:
+        changed = True
+    msg = exc.msg if not note else '%s; %s' % (exc.msg, note)
+    details = dict(exc.details)
+    details.update(changed=changed, actions=public_actions(done))
+    return LabnetDockerError(msg, **details)
+
+
+def created_meanwhile(api, name, msg):
+    """Whether another client created a network called ``name`` while this task created it.
+
+    The daemon reserves the pools of a network before it lists it, so a create refused
+    for overlapping pools may have lost to a create that is still finishing: wait for
+    that one a little (at most about 3 s) before calling the refusal real.
+    """
+    tries = 10 if CONCURRENT_CREATE in msg else 1
+    for attempt in range(tries):
+        if choose_network(api.list_networks(filters={'name': [name]}), name)[0] is not None:
+            return True
+        if attempt + 1 < tries:
+            time.sleep(0.3)
+    return False
+
+
+def ensure_network(api, params, check_mode=False, again=False):
+    """The network module: validate, finish an interrupted change, fetch, plan, apply; returns the result dict.
+
+    When the create fails because another client created a network of that name
+    after this task listed the networks (the daemon refuses the second one when
+    the pools overlap), or another run started changing the network right after
+    this one looked, the task plans once more, against what that run made.
+    """
+    spec = spec_from_params(params)
+    state = params.get('state') or 'present'
+    recreate = params.get('recreate') or 'on_change'
+    if params.get('force') and state == 'present':
+        raise LabnetDockerError('force: true only applies to state: absent (disconnect the attached containers, then '
+                                'remove the network); to re-create a network on every run use recreate: always')
+    recovered, warnings = journal.recover(api, [spec.name], check_mode)
+    facts = network_facts(api, spec.name)
+    verb = decide(spec, state, facts.network, recreate, facts.api_version)[0]
+    if needs_endpoints(verb):
+        facts.endpoints = network_endpoints(api, facts.network)
+    plan = plan_network(spec, state, facts, recreate=recreate, force=bool(params.get('force')))
+    try:
+        net_id = apply_plan(api, plan, check_mode)
+    except LabnetDockerError as exc:
+        raced = exc.details.get('busy') or (plan.verb == 'create' and created_meanwhile(api, spec.name, exc.msg))
+        if again or not raced:
+            if recovered:
+                exc.details.update(recovered=recovered, changed=True)
+            raise
+        result = ensure_network(api, params, check_mode, again=True)
+        result['recovered'] = recovered + result['recovered']
+        result['warnings'] = warnings + result['warnings']
+        return result
+    network = api.inspect_network(net_id) if net_id else None
+    differences = [dict(field=name, before=before, after=after) for name, before, after in plan.tracker.differences]
+    return dict(changed=plan.tracker.changed or bool(recovered), network=network,
+                actions=public_actions(plan.tracker.actions), differences=differences, diff=plan.diff,
+                recovered=recovered, warnings=warnings + plan.warnings)

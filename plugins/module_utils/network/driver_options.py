@@ -1,0 +1,28 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Values of well-known network driver options that the daemon would refuse or misread (pure).
+
+Entry point: :func:`driver_option_problem`, used by network.spec.spec_from_params before any write.
+"""
+
+from __future__ import annotations
+
+# Go's strconv.ParseBool, which the bridge driver uses for its boolean options.
+GO_BOOLEANS = ('1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False')
+BRIDGE_BOOLEAN_OPTIONS = ('com.docker.network.bridge.enable_icc', 'com.docker.network.bridge.enable_ip_masquerade',
+                          'com.docker.network.bridge.default_bridge', 'com.docker.network.bridge.inhibit_ipv4')
+
+
+def driver_option_problem(key, text):
+    """Why the daemon would refuse (or misread) a well-known driver option's value (None when fine)."""
+    if key == 'com.docker.network.driver.mtu':
+        if not text.isdigit() or not 68 <= int(text) <= 65535:
+            return 'is not an MTU: a whole number of bytes from 68 to 65535'
+    elif key in BRIDGE_BOOLEAN_OPTIONS:
+        if text not in GO_BOOLEANS:
+            return 'is not a boolean (true or false)'
+    elif key == 'com.docker.network.bridge.name':
+        if not 0 < len(text) <= 15 or any(char in text for char in ' /:'):
+            return 'is not a Linux interface name (1 to 15 characters, no spaces, slashes or colons)'
+    return None

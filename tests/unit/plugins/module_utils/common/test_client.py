@@ -1,0 +1,79 @@
+import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import (
+    DOCKER_COMMON_ARGS, DockerApi, connection_settings, version_tuple)
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+
+
+def test_defaults_use_local_socket_without_tls():
+    settings = connection_settings({}, environ={})
+    assert settings['host'] == 'unix:///var/run/docker.sock'
+    assert settings['tls'] is False
+    assert settings['api_version'] == 'auto'
+
+
+def test_validate_certs_implies_tls():
+    settings = connection_settings({'validate_certs': True, 'docker_host': 'tcp://127.0.0.1:2376'}, environ={})
+    assert settings['tls'] is True and settings['validate_certs'] is True
+
+
+def test_cert_path_fills_only_missing_files():
+    settings = connection_settings({'ca_path': '/mine/ca.pem'}, environ={'DOCKER_CERT_PATH': '/certs'})
+    assert settings['ca_path'] == '/mine/ca.pem'
+    assert settings['client_cert'] == '/certs/cert.pem'
+    assert settings['client_key'] == '/certs/key.pem'
+
+
+@pytest.mark.parametrize('given', ['client_cert', 'client_key'])
+def test_half_a_client_pair_is_refused(given):
+    with pytest.raises(LabnetDockerError, match='only %s was given' % given):
+        connection_settings({given: '/x.pem'}, environ={})
+
+
+@pytest.mark.parametrize('text, expected', [('1.41', (1, 41)), ('1.9', (1, 9)), ('1.100', (1, 100))])
+def test_version_tuple(text, expected):
+    assert version_tuple(text) == expected
+
+
+@pytest.mark.parametrize('alias, option', [('cacert_path', 'ca_path'), ('cert_path', 'client_cert'),
+                                           ('key_path', 'client_key')])
+def test_community_docker_certificate_aliases(alias, option):
+    params = ArgumentSpecValidator(DOCKER_COMMON_ARGS).validate({alias: '/certs/x.pem'}).validated_parameters
+    assert params[option] == '/certs/x.pem'
+
+
+@pytest.mark.parametrize('given, environ, expected', [
+    ({}, {'DOCKER_TLS_HOSTNAME': 'engine.lab'}, 'engine.lab'),
+    ({'tls_hostname': 'mine.lab'}, {'DOCKER_TLS_HOSTNAME': 'engine.lab'}, 'mine.lab'),
+    ({}, {}, None),
+])
+def test_tls_hostname_falls_back_to_docker_tls_hostname(monkeypatch, given, environ, expected):
+    monkeypatch.delenv('DOCKER_TLS_HOSTNAME', raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    params = ArgumentSpecValidator(DOCKER_COMMON_ARGS).validate(given).validated_parameters
+    assert connection_settings(params, environ={})['tls_hostname'] == expected
+
+
+class TimeoutClient:
+    """The part of the SDK's client that exec_run touches: its read timeout."""
+
+    timeout = 60
+
+
+def test_read_timeout_is_the_widest_need_in_flight_and_then_the_clients_own():
+    api = DockerApi(TimeoutClient(), 'unix:///var/run/docker.sock')
+    seen = []
+    with api._read_timeout(90):
+        seen.append(api.api.timeout)
+        with api._read_timeout(75):  # a second probe, as from another thread
+            seen.append(api.api.timeout)
+            with api._read_timeout(120):
+                seen.append(api.api.timeout)
+            seen.append(api.api.timeout)
+        seen.append(api.api.timeout)
+        with api._read_timeout(None):
+            seen.append(api.api.timeout)
+    seen.append(api.api.timeout)
+    assert seen == [90, 90, 120, 90, 90, 90, 60]

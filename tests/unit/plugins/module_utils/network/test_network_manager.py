@@ -1,0 +1,188 @@
+"""The executor against a small in-memory stand-in for DockerApi (the real daemon is in tests/integration)."""
+
+import pytest
+
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
+
+NET = {'Name': 'net', 'Id': 'a' * 64, 'Created': '2026-01-01T00:00:01Z', 'Scope': 'local', 'Driver': 'bridge',
+       'EnableIPv6': False, 'Internal': False, 'Attachable': False, 'Ingress': False, 'ConfigOnly': False,
+       'ConfigFrom': {'Network': ''}, 'Options': {}, 'Labels': {}, 'Containers': {},
+       'IPAM': {'Driver': 'default', 'Config': [{'Subnet': '10.201.1.0/24'}]}}
+WEB = {'Id': 'w' * 64, 'Name': '/web', 'State': {'Running': True},
+       'NetworkSettings': {'Networks': {'net': {'NetworkID': 'a' * 64, 'IPAMConfig': {'IPv4Address': '10.201.1.5'},
+                                                'Aliases': ['www', 'w' * 12], 'IPAddress': '10.201.1.5'}}}}
+
+
+class FakeApi:
+    """Networks and containers in dicts; every write is recorded in ``calls``."""
+
+    api_version = '1.41'
+
+    def __init__(self, networks=(), containers=(), fail_create=None):
+        self.networks = dict((net['Id'], dict(net)) for net in networks)
+        self.containers = dict((c['Id'], c) for c in containers)
+        self.calls = []
+        self.journal_calls = []
+        self.fail_create = fail_create
+        self.counter = 0
+
+    def list_networks(self, filters=None):
+        rows = list(self.networks.values())
+        if filters and filters.get('name'):
+            rows = [r for r in rows if filters['name'][0] in r['Name']]
+        if filters and filters.get('label'):
+            rows = [r for r in rows if filters['label'][0] in (r.get('Labels') or {})]
+        return [dict(r) for r in rows]
+
+    def inspect_network(self, net_id, verbose=False):
+        return dict(self.networks[net_id]) if net_id in self.networks else None
+
+    def list_containers(self, filters=None):
+        wanted = set(filters['network'])
+        return [{'Id': c['Id'], 'Names': [c['Name']]} for c in self.containers.values()
+                if set(c['NetworkSettings']['Networks']) & wanted
+                or any(ep.get('NetworkID') in wanted for ep in c['NetworkSettings']['Networks'].values())]
+
+    def inspect_container(self, cid):
+        return self.containers.get(cid)
+
+    def create_network(self, body):
+        # Journals (config-only networks, see journal.py) are recorded apart, so the calls read as the change.
+        (self.journal_calls if body.get('ConfigOnly') else self.calls).append(('create', body['Name']))
+        if self.fail_create and self.fail_create(body):
+            raise LabnetDockerError('creating network %s failed: refused' % body['Name'])
+        self.counter += 1
+        net_id = str(self.counter) * 64
+        self.networks[net_id] = dict(NET, Id=net_id, Name=body['Name'], Created='2026-01-02T00:00:0%dZ' % self.counter,
+                                     Internal=body.get('Internal', False), Labels=body.get('Labels', {}),
+                                     ConfigOnly=body.get('ConfigOnly', False))
+        return net_id
+
+    def remove_network(self, net_id):
+        journal = (self.networks.get(net_id) or {}).get('ConfigOnly')
+        (self.journal_calls if journal else self.calls).append(('remove', net_id))
+        self.networks.pop(net_id, None)
+
+    def remove_unused_network(self, net_id):
+        if net_id not in self.networks:
+            return 'it no longer exists'
+        self.remove_network(net_id)
+        return None
+
+    def connect(self, net_id, container, endpoint_config):
+        self.calls.append(('connect', net_id, container, endpoint_config))
+
+    def disconnect(self, net_id, container, force=False):
+        self.calls.append(('disconnect', net_id, container, force))
+
+
+def params(**extra):
+    return dict(dict(name='net', state='present', recreate='on_change', force=False), **extra)
+
+
+def test_check_mode_makes_no_write_call_and_reports_the_same_change():
+    api = FakeApi([NET], [WEB])
+    checked = ensure_network(api, params(internal=True), check_mode=True)
+    assert api.calls == []
+    assert checked['changed'] is True
+    assert [a['action'] for a in checked['actions']] == ['disconnect', 'remove', 'create', 'connect']
+    assert checked['network']['Id'] == 'a' * 64
+    real = ensure_network(api, params(internal=True))
+    assert real['changed'] is True
+    assert real['actions'] == checked['actions']
+    new_id = [net_id for net_id, net in api.networks.items() if net['Name'] == 'net'][0]
+    # The journal was written before the first write and is gone after the last one.
+    assert [call[0] for call in api.journal_calls] == ['create', 'remove']
+    assert api.journal_calls[0] == ('create', 'net.labnet-journal')
+    assert not [net for net in api.networks.values() if net['ConfigOnly']]
+    assert api.calls == [('disconnect', 'a' * 64, 'w' * 64, False), ('remove', 'a' * 64), ('create', 'net'),
+                         ('connect', new_id, 'w' * 64, {'IPAMConfig': {'IPv4Address': '10.201.1.5'},
+                                                        'Aliases': ['www']})]
+    assert real['network']['Internal'] is True
+
+
+def test_failed_create_restores_previous_network_and_reconnects():
+    api = FakeApi([NET], [WEB], fail_create=lambda body: body.get('Internal'))
+    with pytest.raises(LabnetDockerError) as caught:
+        ensure_network(api, params(internal=True))
+    assert caught.value.msg == ('creating network net failed: refused; the previous network was restored and its '
+                                'containers reconnected')
+    assert caught.value.details['changed'] is True
+    assert [a['action'] for a in caught.value.details['actions']] == ['disconnect', 'remove']
+    restored = [net for net in api.networks.values() if net['Name'] == 'net']
+    assert len(restored) == 1 and restored[0]['Internal'] is False
+    assert api.calls[-1] == ('connect', restored[0]['Id'], 'w' * 64,
+                             {'IPAMConfig': {'IPv4Address': '10.201.1.5'}, 'Aliases': ['www']})
+
+
+def test_duplicates_after_create_keep_the_oldest():
+    api = FakeApi()
+    original = api.create_network
+
+    def racing_create(body):  # another client creates the same name first
+        if not api.networks:
+            api.networks['0' * 64] = dict(NET, Id='0' * 64, Created='2026-01-01T00:00:00Z')
+        return original(body)
+
+    api.create_network = racing_create
+    result = ensure_network(api, params())
+    assert result['network']['Id'] == '0' * 64
+    assert [a['action'] for a in result['actions']] == ['create', 'remove_duplicate']
+    assert list(api.networks) == ['0' * 64]
+    assert result['warnings'] == ['network net was created concurrently by another client; kept 000000000000 '
+                                  '(the oldest), removed duplicate 111111111111']
+
+
+def test_absent_when_absent_is_unchanged():
+    api = FakeApi()
+    result = ensure_network(api, params(state='absent'))
+    assert result['changed'] is False and result['actions'] == [] and api.calls == []
+
+
+def test_absent_in_check_mode_writes_nothing():
+    api = FakeApi([NET])
+    result = ensure_network(api, params(state='absent'), check_mode=True)
+    assert result['changed'] is True and api.calls == [] and result['network'] is None
+    assert result['actions'] == [{'action': 'remove', 'network': 'net', 'id': 'a' * 64}]
+
+
+def test_failed_remove_reconnects_what_was_disconnected():
+    api = FakeApi([NET], [WEB])
+
+    remove = api.remove_network
+
+    def refuse(net_id):
+        if net_id != 'a' * 64:
+            return remove(net_id)
+        raise LabnetDockerError('removing network %s failed: in use' % net_id)
+
+    api.remove_network = refuse
+    with pytest.raises(LabnetDockerError) as caught:
+        ensure_network(api, params(internal=True))
+    assert caught.value.msg == 'removing network %s failed: in use; the disconnected containers were reconnected' % (
+        'a' * 64)
+    assert caught.value.details['changed'] is False
+    assert api.calls == [('disconnect', 'a' * 64, 'w' * 64, False),
+                         ('connect', 'a' * 64, 'w' * 64, {'IPAMConfig': {'IPv4Address': '10.201.1.5'},
+                                                          'Aliases': ['www']})]
+
+
+def test_a_create_lost_to_another_client_converges_on_that_network():
+    api = FakeApi()
+
+    def competitor_first(body):
+        # Another client's network of the same name lands first; the daemon refuses ours.
+        api.networks['c' * 64] = dict(NET, Id='c' * 64, Labels={'labnet.docker.managed': 'true'})
+        return True
+
+    api.fail_create = competitor_first
+    result = ensure_network(api, params(ipam_config=[{'subnet': '10.201.1.0/24'}]))
+    assert result['changed'] is False and result['network']['Id'] == 'c' * 64
+    assert api.calls == [('create', 'net')]
+
+
+def test_a_refused_create_without_a_competitor_still_fails():
+    api = FakeApi(fail_create=lambda body: True)
+    with pytest.raises(LabnetDockerError, match='creating network net failed: refused'):
+        ensure_network(api, params(ipam_config=[{'subnet': '10.201.1.0/24'}]))

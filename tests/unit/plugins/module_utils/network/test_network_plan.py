@@ -1,0 +1,234 @@
+import pytest
+
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
+    NetworkFacts, choose_network, created_key, decide, plan_network, public_actions)
+from ansible_collections.labnet.docker.plugins.module_utils.network.spec import spec_from_params
+
+NET = {'Name': 'net', 'Id': 'a' * 64, 'Created': '2026-01-01T00:00:01.5Z', 'Scope': 'local', 'Driver': 'bridge',
+       'EnableIPv6': True, 'Internal': False, 'Attachable': False, 'Ingress': False, 'ConfigOnly': False,
+       'ConfigFrom': {'Network': ''}, 'Options': {}, 'Labels': {},
+       'IPAM': {'Driver': 'default', 'Config': [{'Subnet': '10.201.1.0/24'}, {'Subnet': 'fd00:201:1::/64'}]}}
+OTHER = dict(NET, Name='other', Id='b' * 64, EnableIPv6=False, IPAM={'Driver': 'default',
+                                                                     'Config': [{'Subnet': '10.201.8.0/24'}]})
+CFG = dict(NET, Name='cfg', Id='c' * 64, ConfigOnly=True, Driver='null')
+BRIDGE = dict(NET, Name='bridge', Id='d' * 64, EnableIPv6=False,
+              IPAM={'Driver': 'default', 'Config': [{'Subnet': '172.17.0.0/16'}]})
+ROWS = [NET, OTHER, CFG, BRIDGE]
+
+
+def endpoint(name, ipv4=None, ipv6=None, aliases=(), running=True):
+    return dict(container=name, id=name + '-id', running=running,
+                settings=dict(ipv4_address=ipv4, ipv6_address=ipv6, aliases=list(aliases), links=[],
+                              driver_options={}, mac_address='02:42:0a:c9:01:05'))
+
+
+ENDPOINTS = [endpoint('web', '10.201.1.5', 'fd00:201:1::5', ['www']), endpoint('app', running=False),
+             endpoint('db', '10.201.1.6')]
+
+
+def facts(network='net', endpoints=None, duplicates=(), version='1.41'):
+    network = NET if network == 'net' else network
+    return NetworkFacts(network=network, rows=list(ROWS), api_version=version, endpoints=endpoints,
+                        duplicates=list(duplicates))
+
+
+def spec(**params):
+    return spec_from_params(dict(name='net', **params))
+
+
+def kinds(plan):
+    return [(a['action'], a.get('container')) for a in plan.tracker.actions]
+
+
+@pytest.mark.parametrize('created, expected_first', [
+    (['2026-01-01T00:00:01.9Z', '2026-01-01T00:00:01.10000001Z'], 1),  # trailing zeros trimmed by the daemon
+    (['2026-01-01T00:00:02Z', '2026-01-01T00:00:01.999999999Z'], 1),
+    (['2026-01-01T00:00:01.5Z', '2026-01-01T00:00:01.5Z'], 0),          # same time: lowest ID
+])
+def test_choose_network_keeps_oldest_then_lowest_id(created, expected_first):
+    rows = [{'Name': 'n', 'Id': '1' * 64, 'Created': created[0]}, {'Name': 'n', 'Id': '2' * 64, 'Created': created[1]},
+            {'Name': 'nn', 'Id': '0' * 64, 'Created': '2000-01-01T00:00:00Z'}]
+    kept, duplicates = choose_network(rows, 'n')
+    assert kept is rows[expected_first]
+    assert duplicates == [rows[1 - expected_first]]
+
+
+def test_created_key_orders_fractions_numerically():
+    assert created_key({'Created': '2026-01-01T00:00:01.9Z'}) > created_key({'Created': '2026-01-01T00:00:01.10Z'})
+
+
+@pytest.mark.parametrize('state, network, recreate, params, verb', [
+    ('present', None, 'on_change', {}, 'create'),
+    ('present', NET, 'on_change', {}, 'none'),
+    ('present', NET, 'always', {}, 'recreate'),
+    ('present', NET, 'on_change', {'internal': True}, 'recreate'),
+    ('absent', NET, 'on_change', {}, 'remove'),
+    ('absent', None, 'on_change', {}, 'none'),
+    ('present', BRIDGE, 'on_change', {}, 'none'),
+])
+def test_decide(state, network, recreate, params, verb):
+    name = network['Name'] if network else 'net'
+    assert decide(spec_from_params(dict(name=name, **params)), state, network, recreate, '1.41')[0] == verb
+
+
+@pytest.mark.parametrize('name, state, recreate, params, message', [
+    ('bridge', 'absent', 'on_change', {}, 'bridge is a network predefined by Docker; it cannot be removed'),
+    ('bridge', 'present', 'on_change', {'internal': True},
+     'bridge is a network predefined by Docker; it cannot be recreated (internal: False -> True)'),
+    ('bridge', 'present', 'always', {}, 'bridge is a network predefined by Docker; it cannot be recreated '
+                                        '(recreate is always)'),
+    ('net', 'present', 'never', {'internal': True, 'labels': {'a': 'b'}},
+     "network net differs from the task and recreate is never: internal: False -> True; labels: {} -> {'a': 'b'}"),
+    ('net', 'present', 'on_change', {'enable_ipv4': False, 'enable_ipv6': True},
+     'enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks 1.41'),
+])
+def test_decide_refuses(name, state, recreate, params, message):
+    network = BRIDGE if name == 'bridge' else NET
+    with pytest.raises(LabnetDockerError) as caught:
+        decide(spec_from_params(dict(name=name, **params)), state, network, recreate, '1.41')
+    assert caught.value.msg == message
+
+
+def test_plan_create_checks_overlap_with_other_networks():
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(ipam_config=[{'subnet': '10.201.8.128/25'}]), 'present', facts(network=None))
+    assert caught.value.msg == 'ipam_config[0].subnet 10.201.8.128/25 overlaps subnet 10.201.8.0/24 of existing network other'
+
+
+def test_plan_create():
+    plan = plan_network(spec(internal=True), 'present', facts(network=None))
+    assert public_actions(plan.tracker.actions) == [{'action': 'create', 'network': 'net'}]
+    assert plan.tracker.actions[0]['_body']['Internal'] is True
+    assert plan.diff == {'before': {'state': 'absent'},
+                         'after': {'state': 'present', 'internal': True, 'labels': {'labnet.docker.managed': 'true'}}}
+
+
+def test_plan_recreate_restores_endpoints_fixed_addresses_first():
+    plan = plan_network(spec(internal=True), 'present', facts(endpoints=ENDPOINTS))
+    assert kinds(plan) == [('disconnect', 'app'), ('disconnect', 'db'), ('disconnect', 'web'), ('remove', None),
+                           ('create', None), ('connect', 'db'), ('connect', 'web'), ('connect', 'app')]
+    connects = [a for a in public_actions(plan.tracker.actions) if a['action'] == 'connect']
+    assert connects[1] == {'action': 'connect', 'network': 'net', 'container': 'web',
+                           'endpoint': {'ipv4_address': '10.201.1.5', 'ipv6_address': 'fd00:201:1::5',
+                                        'aliases': ['www']}}
+    assert connects[2]['endpoint'] == {}  # a dynamic address is not pinned, and the MAC is not restored
+    assert plan.diff == {
+        'before': {'state': 'present', 'internal': False, 'endpoints': ['app', 'db', 'web']},
+        'after': {'state': 'recreated (removed and created again)', 'internal': True, 'endpoints': [
+            'db: disconnected, then reconnected with ipv4_address=10.201.1.6',
+            'web: disconnected, then reconnected with aliases=www, ipv4_address=10.201.1.5, ipv6_address=fd00:201:1::5',
+            'app: disconnected, then reconnected']}}
+    assert plan.tracker.actions[4]['_body']['IPAM']['Config'] == [{'Subnet': '10.201.1.0/24'},
+                                                                  {'Subnet': 'fd00:201:1::/64'}]
+
+
+def test_plan_recreate_refuses_kept_address_outside_new_pools():
+    params = dict(enable_ipv6=True, ipam_config=[{'subnet': '10.201.2.0/24'}, {'subnet': 'fd00:201:1::/64'}])
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(**params), 'present', facts(endpoints=ENDPOINTS))
+    assert caught.value.msg == (
+        'container web: ipv4_address 10.201.1.5 is outside the pools of network net (10.201.2.0/24); '
+        'container db: ipv4_address 10.201.1.6 is outside the pools of network net (10.201.2.0/24); '
+        'nothing was changed')
+
+
+def test_plan_recreate_turning_ipv6_off_refuses_kept_ipv6_address():
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(enable_ipv6=False), 'present', facts(endpoints=ENDPOINTS))
+    assert caught.value.msg == ('container web: ipv6_address fd00:201:1::5: network net does not have IPv6 enabled; '
+                                'nothing was changed')
+
+
+def test_plan_recreate_may_reuse_its_own_pools():
+    plan = plan_network(spec(enable_ipv6=True, ipam_config=[{'subnet': '10.201.1.0/24', 'gateway': '10.201.1.1'},
+                                                            {'subnet': 'fd00:201:1::/64'}]),
+                        'present', facts(endpoints=[]))
+    assert plan.verb == 'recreate'
+
+
+def test_plan_recreate_needs_endpoints():
+    with pytest.raises(ValueError):
+        plan_network(spec(internal=True), 'present', facts(endpoints=None))
+
+
+def test_plan_absent_with_containers_needs_force():
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(), 'absent', facts(endpoints=ENDPOINTS))
+    assert caught.value.msg == ('network net has attached containers: app, db, web; '
+                                'set force: true to disconnect them and remove it')
+    plan = plan_network(spec(), 'absent', facts(endpoints=ENDPOINTS), force=True)
+    assert kinds(plan) == [('disconnect', 'app'), ('disconnect', 'db'), ('disconnect', 'web'), ('remove', None)]
+    assert all(a['_force'] for a in plan.tracker.actions if a['action'] == 'disconnect')
+
+
+def test_plan_duplicates_removed_unless_attached():
+    duplicates = [dict(id='e' * 64, created='x', containers=[]), dict(id='f' * 64, created='y', containers=['c1'])]
+    plan = plan_network(spec(), 'present', facts(duplicates=duplicates))
+    assert public_actions(plan.tracker.actions) == [
+        {'action': 'remove_duplicate', 'network': 'net', 'id': 'e' * 64, 'kept': 'a' * 64}]
+    assert plan.warnings == [
+        'network name net was carried by 3 networks; kept aaaaaaaaaaaa (the oldest), removed duplicate eeeeeeeeeeee',
+        'network name net is also carried by network ffffffffffff, which has attached containers (c1); it was left '
+        'alone and aaaaaaaaaaaa is managed']
+
+
+def test_plan_config_from_resolution():
+    plan = plan_network(spec(config_from='c' * 12), 'present', facts(network=None))
+    assert plan.tracker.actions[0]['_body']['ConfigFrom'] == {'Network': 'cfg'}
+    with pytest.raises(LabnetDockerError, match='^config_from network nope does not exist$'):
+        plan_network(spec(config_from='nope'), 'present', facts(network=None))
+    with pytest.raises(LabnetDockerError, match=r'^config_from network other is not a config-only network \(create it '
+                                                r'with config_only: true\)$'):
+        plan_network(spec(config_from='other'), 'present', facts(network=None))
+
+
+def test_plan_config_from_network_cannot_take_labels_on_recreate():
+    network = dict(NET, ConfigFrom={'Network': 'cfg'}, Labels={'a': 'b'})
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(labels={'x': 'y'}), 'present', facts(network=network, endpoints=[]))
+    assert caught.value.msg == ('labels cannot be set together with config_from: network net takes its '
+                                'configuration from cfg')
+
+
+@pytest.mark.parametrize('driver', [None, 'bridge'])
+def test_plan_bridge_takes_one_pool_per_family(driver):
+    params = dict(ipam_config=[{'subnet': '10.201.5.0/24'}, {'subnet': '10.201.6.0/24'}])
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(driver=driver, **params), 'present', facts(network=None))
+    assert caught.value.msg == 'ipam_config has 2 IPv4 pools, but the bridge driver takes one IPv4 and one IPv6 pool at most'
+    assert plan_network(spec(driver='macvlan', **params), 'present', facts(network=None)).verb == 'create'
+
+
+def test_plan_recreate_refuses_kept_address_reserved_by_new_pool():
+    params = dict(enable_ipv6=True, ipam_config=[
+        {'subnet': '10.201.1.0/24', 'gateway': '10.201.1.5', 'aux_addresses': {'router': '10.201.1.6'}},
+        {'subnet': 'fd00:201:1::/64'}])
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(**params), 'present', facts(endpoints=ENDPOINTS))
+    assert caught.value.msg == (
+        "container web: ipv4_address 10.201.1.5 is already held by the network's gateway on network net; "
+        'container db: ipv4_address 10.201.1.6 is already held by auxiliary address router on network net; '
+        'nothing was changed')
+
+
+@pytest.mark.parametrize('state, params, word', [('absent', {}, 'removed'), ('present', {'labels': {'a': 'b'}}, 'recreated')])
+def test_plan_refuses_a_configuration_network_in_use(state, params, word):
+    user = dict(NET, Name='user', Id='e' * 64, ConfigFrom={'Network': 'cfg'})
+    plan_facts = NetworkFacts(network=CFG, rows=ROWS + [user], api_version='1.41', endpoints=[])
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec_from_params(dict(name='cfg', **params)), state, plan_facts, force=True)
+    assert caught.value.msg == ('network cfg cannot be %s: user take their configuration from it (config_from); '
+                                'remove them first' % word)
+
+
+def test_plan_recreate_checks_kept_addresses_against_the_configuration_network():
+    cfg = dict(CFG, IPAM={'Driver': 'default', 'Config': [{'Subnet': '10.201.9.0/24'}]}, EnableIPv6=False)
+    network = dict(NET, ConfigFrom={'Network': 'cfg'}, EnableIPv6=False, IPAM=cfg['IPAM'])
+    plan_facts = NetworkFacts(network=network, rows=[network, cfg], api_version='1.41',
+                              endpoints=[endpoint('web', '10.201.9.5')])
+    assert plan_network(spec(internal=True), 'present', plan_facts).verb == 'recreate'
+    plan_facts.endpoints = [endpoint('web', '10.201.1.5')]
+    with pytest.raises(LabnetDockerError, match=r'^container web: ipv4_address 10.201.1.5 is outside the pools of '
+                                                r'network net \(10.201.9.0/24\); nothing was changed$'):
+        plan_network(spec(internal=True), 'present', plan_facts)
