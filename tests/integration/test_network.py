@@ -334,3 +334,31 @@ def test_ipv6_only_network_refuses_fixed_ipv4(prefix, docker_client, api_version
     assert fixed_v6['changed'] and not fixed_v6.get('failed'), fixed_v6
     endpoint = docker_client.api.inspect_container(prefix + '-web')['NetworkSettings']['Networks'][name]
     assert endpoint['GlobalIPv6Address'] == 'fd00:201:31::10' and not endpoint['IPAddress']
+
+
+def test_config_from_given_by_id_is_the_configuration_network(prefix, docker_client):
+    """config_from by ID (or ID prefix) names the configuration network: nothing differs, so nothing is refused or
+    read for a re-create, by labnet.docker.network and topology alike (issue 13)."""
+    cfg, net = prefix + '-idcfg', prefix + '-idnet'
+    made = play([task('network', name=cfg, config_only=True, ipam_config=[{'subnet': '10.201.44.0/24'}]),
+                 task('network', name=net, config_from=cfg)])
+    assert [result['changed'] for result in made] == [True, True], [result.get('msg') for result in made]
+    cfg_id = docker_client.api.inspect_network(cfg)['Id']
+    net_id = docker_client.api.inspect_network(net)['Id']
+    results = play([
+        task('network', name=net, config_from=cfg_id, recreate='never'),
+        task('network', name=net, config_from=cfg_id[:12], recreate='never'),
+        task('network', name=net, config_from=cfg_id, check=True, diff=True),
+        task('network', name=net, config_from=cfg_id),
+        task('topology', networks=[dict(name=net, config_from=cfg_id, recreate='never')]),
+        task('topology', networks=[dict(name=net, config_from=cfg_id[:12])]),
+    ])
+    for result in results:
+        assert result['changed'] is False and not result.get('failed'), result.get('msg')
+        assert result['actions'] == []
+    for result in results[:4]:
+        assert result['differences'] == []
+    for result in results[4:]:
+        assert result['networks'] == [dict(name=net, id=net_id, action='none', purged=False)]
+    assert docker_client.api.inspect_network(net)['Id'] == net_id
+    assert docker_client.api.inspect_network(net)['ConfigFrom'] == {'Network': cfg}

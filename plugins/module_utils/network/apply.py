@@ -1,14 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: labnet.docker contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fetching a network's state, applying a plan through the API, and the network module's whole run.
+"""Applying a network plan through the API, and the network module's whole run.
 
 Entry points:
 
-- :func:`network_facts` - :class:`network.plan.NetworkFacts` for one name from one
-  listing of networks (pass ``rows`` to reuse a listing you already have).
-- :func:`network_endpoints` - the attached containers (running and stopped) with
-  the endpoint settings a recreate restores.
 - :func:`apply_plan` - perform a plan's actions in order; in check mode only walk
   them. Undoes what it can when a step fails, and resolves duplicate names the
   daemon let through right after a create.
@@ -19,13 +15,11 @@ Converging many networks with one listing (what ``topology`` does)::
 
     rows = api.list_networks()
     specs = [spec_from_params(item) for item in items]            # all validated before any write
+    reader = ApiReader(api)                                         # asked for endpoints only by a recreate or removal
     for spec in specs:
-        facts = network_facts(api, spec.name, rows=rows)
-        verb = decide(spec, 'present', facts.network, recreate, facts.api_version)[0]
-        if needs_endpoints(verb):
-            facts.endpoints = network_endpoints(api, facts.network)
-        plans.append(plan_network(spec, 'present', facts, recreate=recreate))
-        if verb in ('create', 'recreate'):
+        plans.append(plan_network(spec, 'present', network_facts(api, spec.name, rows=rows), reader,
+                                  recreate=recreate))
+        if plans[-1].verb in ('create', 'recreate'):
             rows.append(planned_row(plans[-1].spec))             # the next overlap check sees it
     for plan in plans:                                              # only after every plan was accepted
         apply_plan(api, plan, check_mode)
@@ -39,58 +33,17 @@ from __future__ import annotations
 import time
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
-    container_name, endpoint_config, endpoint_from_inspect, endpoint_on)
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_config
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
-    NetworkFacts, choose_network, decide, needs_endpoints, plan_network, public_actions)
+    choose_network, plan_network, public_actions)
+from ansible_collections.labnet.docker.plugins.module_utils.network.read import (
+    ApiReader, attached_containers, network_facts)
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
     create_body, spec_from_actual, spec_from_params)
 
 # How the daemon refuses a create whose pools another create reserved (maybe one of the same name).
 CONCURRENT_CREATE = 'Pool overlaps with other one on this address space'
-
-
-def attached_containers(api, network_id):
-    """Names of containers attached to a network (running from the inspect, stopped from the listing)."""
-    network = api.inspect_network(network_id) or {}
-    names = set(entry.get('Name') for entry in (network.get('Containers') or {}).values())
-    for row in api.list_containers(filters={'network': [network_id]}):
-        names.update(name.lstrip('/') for name in row.get('Names') or [])
-    return sorted(name for name in names if name)
-
-
-def network_facts(api, name, rows=None):
-    """Facts for planning ``name``: the kept network (inspected), its duplicates, all rows."""
-    rows = api.list_networks() if rows is None else rows
-    kept, duplicates = choose_network(rows, name)
-    network = api.inspect_network(kept['Id']) if kept else None
-    facts = NetworkFacts(network=network, rows=rows, api_version=api.api_version)
-    for row in duplicates:
-        facts.duplicates.append(dict(id=row['Id'], created=row.get('Created'),
-                                     containers=attached_containers(api, row['Id'])))
-    return facts
-
-
-def network_endpoints(api, network):
-    """Attached containers of ``network``, running or stopped, each with its recorded endpoint.
-
-    Stopped containers are not in the network's inspect, and one that never ran has
-    no NetworkID yet, so containers are listed by the network's name and ID.
-    """
-    records = []
-    rows = api.list_containers(filters={'network': [network['Name'], network['Id']]})
-    for row in rows:
-        container = api.inspect_container(row['Id'])
-        if container is None:
-            continue
-        endpoint = endpoint_on(container, network)
-        if endpoint is None or endpoint.get('NetworkID') not in ('', None, network['Id']):
-            continue  # on a duplicate of the same name
-        settings = endpoint_from_inspect(endpoint, container['Id'])
-        records.append(dict(container=container_name(container), id=container['Id'],
-                            running=bool((container.get('State') or {}).get('Running')), settings=settings))
-    return sorted(records, key=lambda record: record['container'])
 
 
 def resolve_duplicates(api, name, tracker, warnings):
@@ -252,11 +205,8 @@ def ensure_network(api, params, check_mode=False, again=False):
         raise LabnetDockerError('force: true only applies to state: absent (disconnect the attached containers, then '
                                 'remove the network); to re-create a network on every run use recreate: always')
     recovered, warnings = journal.recover(api, [spec.name], check_mode)
-    facts = network_facts(api, spec.name)
-    verb = decide(spec, state, facts.network, recreate, facts.api_version)[0]
-    if needs_endpoints(verb):
-        facts.endpoints = network_endpoints(api, facts.network)
-    plan = plan_network(spec, state, facts, recreate=recreate, force=bool(params.get('force')))
+    plan = plan_network(spec, state, network_facts(api, spec.name), ApiReader(api), recreate=recreate,
+                        force=bool(params.get('force')))
     try:
         net_id = apply_plan(api, plan, check_mode)
     except LabnetDockerError as exc:

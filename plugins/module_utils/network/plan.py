@@ -7,14 +7,18 @@ Entry points, shared by ``labnet.docker.network`` and ``labnet.docker.topology``
 
 - :func:`choose_network` - among listing rows carrying one name, the one to keep
   (oldest ``Created``, then lowest ID) and the duplicates.
+- :func:`plan_network` - the whole plan, the one planner of the network family: it resolves
+  references first (config_from, by name or ID, among the listing rows), then decides the verb
+  once, asks the injected reader for the attached containers' endpoints only when that verb
+  needs them (a recreate restores them, a removal disconnects them: network.read.ApiReader,
+  or topology's reader over its container listing), validates (overlap with other networks'
+  pools, kept addresses inside the new pools, attached containers on removal) and returns
+  the ordered actions. Raises before anything is written.
 - :func:`decide` - ``(verb, differences)`` with verb ``create``, ``recreate``,
-  ``remove`` or ``none``; raises for refusals that need no more state
-  (predefined networks, ``recreate: never``, unsupported API options).
-- :func:`needs_endpoints` - whether :func:`plan_network` needs the attached
-  containers' endpoints for that verb (fetching them costs one inspect per container).
-- :func:`plan_network` - the whole plan: validation (overlap with other networks'
-  pools, config_from, kept addresses inside the new pools, attached containers
-  on removal) and the ordered actions. Raises before anything is written.
+  ``remove`` or ``none``, for a spec whose references are resolved; raises for refusals
+  that need no more state (predefined networks, ``recreate: never``, unsupported API options).
+- :func:`needs_endpoints` - whether a verb needs the attached containers' endpoints
+  (reading them costs one inspect per container).
 
 The executor (``network.apply.apply_plan``) performs ``plan.tracker.actions``
 in order. Keys starting with ``_`` in an action are for the executor only.
@@ -45,12 +49,15 @@ RESTORED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_o
 
 @dataclass
 class NetworkFacts:
-    """What the planner needs to know about the daemon, fetched by the caller."""
+    """What the planner needs to know about the daemon, read by the caller before planning.
+
+    What only some verbs need (the attached containers' endpoints) is not here: the planner
+    asks its reader for it once it knows the verb.
+    """
 
     network: dict | None  # inspect result (or listing row) of the network with the name; None if absent
     rows: list  # listing rows of every network on the daemon (overlaps, config_from)
     api_version: str
-    endpoints: list | None = None  # attached containers (see network.apply.network_endpoints)
     duplicates: list = field(default_factory=list)  # [{'id', 'created', 'containers': [names]}]
 
 
@@ -208,13 +215,21 @@ def _disconnect_all(tracker, name, network_id, endpoints, force):
                     _network_id=network_id, _container_id=endpoint['id'], _force=force)
 
 
-def plan_network(spec, state, facts, recreate='on_change', force=False):
-    """The validated, ordered plan for one network (see the module docstring)."""
+def plan_network(spec, state, facts, reader=None, recreate='on_change', force=False, force_exempt=None):
+    """The validated, ordered plan for one network (see the module docstring).
+
+    ``reader.endpoints(network, verb)`` is asked once, for a recreate or a removal only.
+    ``force_exempt`` (topology): IDs of attached containers that a removal disconnects
+    without force, because the same task lists them.
+    """
     spec = resolve_config_from(spec, facts.rows) if state == 'present' else spec
     network = facts.network
     verb, differences = decide(spec, state, network, recreate, facts.api_version)
-    if needs_endpoints(verb) and facts.endpoints is None:
-        raise ValueError('plan_network needs facts.endpoints for %s' % verb)
+    endpoints = []
+    if needs_endpoints(verb):
+        if reader is None:
+            raise ValueError('plan_network needs a reader for the endpoints of a %s' % verb)
+        endpoints = reader.endpoints(network, verb)
     tracker = ChangeTracker()
     for difference in differences:
         tracker.differ(*difference)
@@ -246,27 +261,29 @@ def plan_network(spec, state, facts, recreate='on_change', force=False):
         _refuse_family_problems(merged, 'network %s: ' % name)
         check_not_a_configuration(name, verb, facts.rows)
         check_new_network(merged, facts, dup_ids | {net_id})
-        check_kept_addresses(merged, facts.endpoints, facts.rows)
-        _disconnect_all(tracker, name, net_id, facts.endpoints, False)
+        check_kept_addresses(merged, endpoints, facts.rows)
+        _disconnect_all(tracker, name, net_id, endpoints, False)
         tracker.act('remove', network=name, id=net_id)
         tracker.act('create', network=name, _body=create_body(merged), _restore=actual)
-        for endpoint in sorted(facts.endpoints, key=_reconnect_order):
+        for endpoint in sorted(endpoints, key=_reconnect_order):
             tracker.act('connect', network=name, container=endpoint['container'],
                         endpoint=restorable_endpoint(endpoint['settings']), _container_id=endpoint['id'])
         plan.spec = merged
         # Re-creating is the disruptive part: the diff says so and names each endpoint it disconnects and restores.
         plan.diff = tracker.diff(
-            {'state': 'present', 'endpoints': sorted(endpoint['container'] for endpoint in facts.endpoints)},
+            {'state': 'present', 'endpoints': sorted(endpoint['container'] for endpoint in endpoints)},
             {'state': 'recreated (removed and created again)',
              'endpoints': [_restored_text(action) for action in tracker.actions if action['action'] == 'connect']})
     elif verb == 'remove':
         check_not_a_configuration(name, verb, facts.rows)
-        attached = sorted(set(endpoint['container'] for endpoint in facts.endpoints)
+        exempt = set(force_exempt or ())
+        attached = sorted(set(endpoint['container'] for endpoint in endpoints if endpoint['id'] not in exempt)
                           | set(c for dup in facts.duplicates for c in dup['containers']))
         if attached and not force:
+            hint = ' (containers this task lists in attachments need no force)' if force_exempt is not None else ''
             raise LabnetDockerError('network %s has attached containers: %s; set force: true to disconnect them and '
-                                    'remove it' % (name, ', '.join(attached)), containers=attached)
-        _disconnect_all(tracker, name, net_id, facts.endpoints, True)
+                                    'remove it%s' % (name, ', '.join(attached), hint), containers=attached)
+        _disconnect_all(tracker, name, net_id, endpoints, True)
         tracker.act('remove', network=name, id=net_id)
         for dup in facts.duplicates:
             for container in dup['containers']:

@@ -4,7 +4,7 @@
 """The topology module: many networks and attachments converged from one listing of each.
 
 A run reads the daemon twice (networks, containers), plans every network with
-network.plan.plan_network and every attachment with attachment.plan.plan_attachment
+network.plan.plan_network (through :class:`ListingReader`) and every attachment with attachment.plan.plan_attachment
 (the single-item modules' own planners, so validation, recreate policy, check and
 diff semantics are theirs), refuses before any write if any entry is refused, then
 applies the plans in order with the same executors those modules use. Only a
@@ -24,7 +24,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.changes impor
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
-    NetworkFacts, choose_network, decide, plan_network, public_actions)
+    NetworkFacts, choose_network, plan_network, public_actions)
+from ansible_collections.labnet.docker.plugins.module_utils.network.read import ApiReader
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import NetworkSpec, planned_row
 from ansible_collections.labnet.docker.plugins.module_utils.topology.read import (
     describe, duplicate_facts, endpoints_from_listing, needs_inspect, pick_container, purge_candidates)
@@ -53,31 +54,33 @@ def _ours(topology, containers):
     return ours
 
 
+class ListingReader(ApiReader):
+    """The topology's reader for plan_network: a removal's endpoints come from the container listing
+    already read; a recreate's are inspected (it restores aliases, links and driver options)."""
+
+    def __init__(self, api, containers):
+        super().__init__(api)
+        self.containers = containers
+
+    def endpoints(self, network, verb):
+        if verb == 'remove':
+            return endpoints_from_listing(network, self.containers)
+        return super().endpoints(network, verb)
+
+
 def _plan_network(api, spec, recreate, state, force, rows, containers, ours=()):
+    """plan_network on the listing rows; containers the topology itself attaches are removed without force."""
     kept, duplicates = choose_network(rows, spec.name)
     facts = NetworkFacts(network=kept, rows=rows, api_version=api.api_version,
                          duplicates=duplicate_facts(duplicates, containers))
-    verb = decide(spec, state, kept, recreate, api.api_version)[0]
-    if verb == 'recreate':
-        facts.endpoints = network_apply.network_endpoints(api, kept)
-    elif verb == 'remove':
-        facts.endpoints = endpoints_from_listing(kept, containers)
-        # Containers the topology itself attaches are disconnected without asking for force; others need it.
-        others = sorted(set(endpoint['container'] for endpoint in facts.endpoints if endpoint['id'] not in set(ours))
-                        | set(c for dup in facts.duplicates for c in dup['containers']))
-        if others and not force:
-            raise LabnetDockerError('network %s has attached containers: %s; set force: true to disconnect them and '
-                                    'remove it (containers this task lists in attachments need no force)'
-                                    % (spec.name, ', '.join(others)), containers=others)
-        force = True
-    return plan_network(spec, state, facts, recreate=recreate, force=force)
+    return plan_network(spec, state, facts, ListingReader(api, containers), recreate=recreate, force=force,
+                        force_exempt=set(ours))
 
 
 def _plan_purge(api, row, force, rows, containers):
     """Removal of one managed network the topology no longer lists (only that row, never its namesakes)."""
-    facts = NetworkFacts(network=row, rows=rows, api_version=api.api_version,
-                         endpoints=endpoints_from_listing(row, containers))
-    return plan_network(NetworkSpec(name=row['Name']), 'absent', facts, force=force)
+    facts = NetworkFacts(network=row, rows=rows, api_version=api.api_version)
+    return plan_network(NetworkSpec(name=row['Name']), 'absent', facts, ListingReader(api, containers), force=force)
 
 
 def _plan_attachment(api, attachment, network, containers):

@@ -27,10 +27,21 @@ ENDPOINTS = [endpoint('web', '10.201.1.5', 'fd00:201:1::5', ['www']), endpoint('
              endpoint('db', '10.201.1.6')]
 
 
-def facts(network='net', endpoints=None, duplicates=(), version='1.41'):
+def facts(network='net', duplicates=(), version='1.41'):
     network = NET if network == 'net' else network
-    return NetworkFacts(network=network, rows=list(ROWS), api_version=version, endpoints=endpoints,
-                        duplicates=list(duplicates))
+    return NetworkFacts(network=network, rows=list(ROWS), api_version=version, duplicates=list(duplicates))
+
+
+class Listed:
+    """A reader with known endpoints that counts what the planner asks for."""
+
+    def __init__(self, endpoints=()):
+        self.known = list(endpoints)
+        self.asked = []
+
+    def endpoints(self, network, verb):
+        self.asked.append((network['Name'], verb))
+        return self.known
 
 
 def spec(**params):
@@ -105,7 +116,7 @@ def test_plan_create():
 
 
 def test_plan_recreate_restores_endpoints_fixed_addresses_first():
-    plan = plan_network(spec(internal=True), 'present', facts(endpoints=ENDPOINTS))
+    plan = plan_network(spec(internal=True), 'present', facts(), Listed(ENDPOINTS))
     assert kinds(plan) == [('disconnect', 'app'), ('disconnect', 'db'), ('disconnect', 'web'), ('remove', None),
                            ('create', None), ('connect', 'db'), ('connect', 'web'), ('connect', 'app')]
     connects = [a for a in public_actions(plan.tracker.actions) if a['action'] == 'connect']
@@ -126,7 +137,7 @@ def test_plan_recreate_restores_endpoints_fixed_addresses_first():
 def test_plan_recreate_refuses_kept_address_outside_new_pools():
     params = dict(enable_ipv6=True, ipam_config=[{'subnet': '10.201.2.0/24'}, {'subnet': 'fd00:201:1::/64'}])
     with pytest.raises(LabnetDockerError) as caught:
-        plan_network(spec(**params), 'present', facts(endpoints=ENDPOINTS))
+        plan_network(spec(**params), 'present', facts(), Listed(ENDPOINTS))
     assert caught.value.msg == (
         'container web: ipv4_address 10.201.1.5 is outside the pools of network net (10.201.2.0/24); '
         'container db: ipv4_address 10.201.1.6 is outside the pools of network net (10.201.2.0/24); '
@@ -135,7 +146,7 @@ def test_plan_recreate_refuses_kept_address_outside_new_pools():
 
 def test_plan_recreate_turning_ipv6_off_refuses_kept_ipv6_address():
     with pytest.raises(LabnetDockerError) as caught:
-        plan_network(spec(enable_ipv6=False), 'present', facts(endpoints=ENDPOINTS))
+        plan_network(spec(enable_ipv6=False), 'present', facts(), Listed(ENDPOINTS))
     assert caught.value.msg == ('container web: ipv6_address fd00:201:1::5: network net does not have IPv6 enabled; '
                                 'nothing was changed')
 
@@ -143,21 +154,21 @@ def test_plan_recreate_turning_ipv6_off_refuses_kept_ipv6_address():
 def test_plan_recreate_may_reuse_its_own_pools():
     plan = plan_network(spec(enable_ipv6=True, ipam_config=[{'subnet': '10.201.1.0/24', 'gateway': '10.201.1.1'},
                                                             {'subnet': 'fd00:201:1::/64'}]),
-                        'present', facts(endpoints=[]))
+                        'present', facts(), Listed([]))
     assert plan.verb == 'recreate'
 
 
-def test_plan_recreate_needs_endpoints():
+def test_plan_recreate_needs_a_reader():
     with pytest.raises(ValueError):
-        plan_network(spec(internal=True), 'present', facts(endpoints=None))
+        plan_network(spec(internal=True), 'present', facts())
 
 
 def test_plan_absent_with_containers_needs_force():
     with pytest.raises(LabnetDockerError) as caught:
-        plan_network(spec(), 'absent', facts(endpoints=ENDPOINTS))
+        plan_network(spec(), 'absent', facts(), Listed(ENDPOINTS))
     assert caught.value.msg == ('network net has attached containers: app, db, web; '
                                 'set force: true to disconnect them and remove it')
-    plan = plan_network(spec(), 'absent', facts(endpoints=ENDPOINTS), force=True)
+    plan = plan_network(spec(), 'absent', facts(), Listed(ENDPOINTS), force=True)
     assert kinds(plan) == [('disconnect', 'app'), ('disconnect', 'db'), ('disconnect', 'web'), ('remove', None)]
     assert all(a['_force'] for a in plan.tracker.actions if a['action'] == 'disconnect')
 
@@ -186,7 +197,7 @@ def test_plan_config_from_resolution():
 def test_plan_config_from_network_cannot_take_labels_on_recreate():
     network = dict(NET, ConfigFrom={'Network': 'cfg'}, Labels={'a': 'b'})
     with pytest.raises(LabnetDockerError) as caught:
-        plan_network(spec(labels={'x': 'y'}), 'present', facts(network=network, endpoints=[]))
+        plan_network(spec(labels={'x': 'y'}), 'present', facts(network=network), Listed())
     assert caught.value.msg == ('labels cannot be set together with config_from: network net takes its '
                                 'configuration from cfg')
 
@@ -205,7 +216,7 @@ def test_plan_recreate_refuses_kept_address_reserved_by_new_pool():
         {'subnet': '10.201.1.0/24', 'gateway': '10.201.1.5', 'aux_addresses': {'router': '10.201.1.6'}},
         {'subnet': 'fd00:201:1::/64'}])
     with pytest.raises(LabnetDockerError) as caught:
-        plan_network(spec(**params), 'present', facts(endpoints=ENDPOINTS))
+        plan_network(spec(**params), 'present', facts(), Listed(ENDPOINTS))
     assert caught.value.msg == (
         "container web: ipv4_address 10.201.1.5 is already held by the network's gateway on network net; "
         'container db: ipv4_address 10.201.1.6 is already held by auxiliary address router on network net; '
@@ -215,9 +226,9 @@ def test_plan_recreate_refuses_kept_address_reserved_by_new_pool():
 @pytest.mark.parametrize('state, params, word', [('absent', {}, 'removed'), ('present', {'labels': {'a': 'b'}}, 'recreated')])
 def test_plan_refuses_a_configuration_network_in_use(state, params, word):
     user = dict(NET, Name='user', Id='e' * 64, ConfigFrom={'Network': 'cfg'})
-    plan_facts = NetworkFacts(network=CFG, rows=ROWS + [user], api_version='1.41', endpoints=[])
+    plan_facts = NetworkFacts(network=CFG, rows=ROWS + [user], api_version='1.41')
     with pytest.raises(LabnetDockerError) as caught:
-        plan_network(spec_from_params(dict(name='cfg', **params)), state, plan_facts, force=True)
+        plan_network(spec_from_params(dict(name='cfg', **params)), state, plan_facts, Listed(), force=True)
     assert caught.value.msg == ('network cfg cannot be %s: user take their configuration from it (config_from); '
                                 'remove them first' % word)
 
@@ -225,10 +236,43 @@ def test_plan_refuses_a_configuration_network_in_use(state, params, word):
 def test_plan_recreate_checks_kept_addresses_against_the_configuration_network():
     cfg = dict(CFG, IPAM={'Driver': 'default', 'Config': [{'Subnet': '10.201.9.0/24'}]}, EnableIPv6=False)
     network = dict(NET, ConfigFrom={'Network': 'cfg'}, EnableIPv6=False, IPAM=cfg['IPAM'])
-    plan_facts = NetworkFacts(network=network, rows=[network, cfg], api_version='1.41',
-                              endpoints=[endpoint('web', '10.201.9.5')])
-    assert plan_network(spec(internal=True), 'present', plan_facts).verb == 'recreate'
-    plan_facts.endpoints = [endpoint('web', '10.201.1.5')]
+    plan_facts = NetworkFacts(network=network, rows=[network, cfg], api_version='1.41')
+    assert plan_network(spec(internal=True), 'present', plan_facts, Listed([endpoint('web', '10.201.9.5')])).verb == 'recreate'
     with pytest.raises(LabnetDockerError, match=r'^container web: ipv4_address 10.201.1.5 is outside the pools of '
                                                 r'network net \(10.201.9.0/24\); nothing was changed$'):
-        plan_network(spec(internal=True), 'present', plan_facts)
+        plan_network(spec(internal=True), 'present', plan_facts, Listed([endpoint('web', '10.201.1.5')]))
+
+
+@pytest.mark.parametrize('state, params, verb, asked', [
+    ('present', {}, 'none', []),
+    ('present', {'internal': False}, 'none', []),
+    ('present', {'internal': True}, 'recreate', [('net', 'recreate')]),
+    ('absent', {}, 'remove', [('net', 'remove')]),
+])
+def test_plan_reads_endpoints_only_when_the_verb_needs_them(state, params, verb, asked):
+    reader = Listed()
+    assert plan_network(spec(**params), state, facts(), reader).verb == verb
+    assert reader.asked == asked
+    reader = Listed()
+    assert plan_network(spec(**params), state, facts(network=None), reader).verb == ('create' if state == 'present'
+                                                                                       else 'none')
+    assert reader.asked == []
+
+
+@pytest.mark.parametrize('recreate', ['never', 'on_change'])
+def test_plan_config_from_given_by_id_is_resolved_before_the_comparison(recreate):
+    """config_from by ID (or ID prefix) means the configuration network's name: nothing differs, nothing is read."""
+    network = dict(NET, ConfigFrom={'Network': 'cfg'})
+    for ref in ('c' * 64, 'c' * 12):
+        reader = Listed()
+        plan = plan_network(spec(config_from=ref), 'present', facts(network=network), reader, recreate=recreate)
+        assert (plan.verb, plan.tracker.differences, reader.asked) == ('none', [], [])
+
+
+def test_plan_config_from_by_id_still_compares_against_another_configuration_network():
+    other_cfg = dict(CFG, Name='cfg2', Id='9' * 64)
+    plan_facts = NetworkFacts(network=dict(NET, ConfigFrom={'Network': 'cfg'}), rows=ROWS + [other_cfg],
+                              api_version='1.41')
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(config_from='9' * 12), 'present', plan_facts, Listed(), recreate='never')
+    assert caught.value.msg == 'network net differs from the task and recreate is never: config_from: cfg -> cfg2'
