@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import unsupported
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 ENDPOINT_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'mac_address', 'gw_priority')
@@ -187,13 +188,10 @@ def endpoint_config(settings):
     return config
 
 
-def unsupported_endpoint_fields(settings, api_version_tuple):
+def unsupported_endpoint_fields(settings, api_version):
     """Fields in ``settings`` the daemon's API version cannot take, as (field, minimum version)."""
-    missing = []
-    for field, minimum in sorted(ENDPOINT_FIELD_MIN_API.items()):
-        if settings.get(field) is not None and api_version_tuple < tuple(int(p) for p in minimum.split('.')):
-            missing.append((field, minimum))
-    return missing
+    return unsupported([(field, settings.get(field), minimum, None)
+                        for field, minimum in sorted(ENDPOINT_FIELD_MIN_API.items())], api_version)
 
 
 def container_name(record):

@@ -135,8 +135,7 @@ def network_problems(network, ref):
 def settings_problems(settings, network, api_version):
     """Why ``settings`` cannot be used on ``network`` with this daemon ([] when they can)."""
     problems = []
-    version = tuple(int(part) for part in str(api_version).split('.'))
-    for name, minimum in unsupported_endpoint_fields(settings, version):
+    for name, minimum in unsupported_endpoint_fields(settings, api_version):
         problems.append('%s needs Docker Engine API %s or newer on connect; this daemon speaks %s'
                         % (name, minimum, api_version))
     if network.get('Name') == 'bridge':  # the default bridge has no user-defined features

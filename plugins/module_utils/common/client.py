@@ -239,8 +239,23 @@ def _cause(exc):
 
 
 def version_tuple(version):
-    """'1.41' -> (1, 41); used to compare API versions."""
+    """'1.41' -> (1, 41): the one parser of Engine API versions (a tuple is returned as it is)."""
+    if isinstance(version, tuple):
+        return version
     return tuple(int(part) for part in str(version).split('.'))
+
+
+def unsupported(given, api_version):
+    """The one API-version gate: ``[(name, minimum)]`` for what a daemon speaking ``api_version`` cannot take.
+
+    ``given`` holds ``(name, value, minimum, older_default)`` rows, as the option tables declare
+    them (network.options, attachment.endpoint). A value left out (None) or without a minimum
+    passes; so does one equal to ``older_default``, the value every older engine has anyway
+    (enable_ipv4: true on API 1.45 restates what the daemon does).
+    """
+    version = version_tuple(api_version)
+    return [(name, minimum) for name, value, minimum, older_default in given
+            if minimum and value is not None and value != older_default and version < version_tuple(minimum)]
 
 
 class DockerApi:
@@ -258,9 +273,6 @@ class DockerApi:
     def api_version(self):
         return self.api.api_version
 
-    def supports(self, minimum):
-        return version_tuple(self.api_version) >= version_tuple(minimum)
-
     @contextmanager
     def _errors(self, action):
         try:
@@ -277,11 +289,6 @@ class DockerApi:
                 return call(*args, **kwargs)
             except NotFound:
                 return None
-
-    # -- daemon ------------------------------------------------------------
-    def info(self):
-        with self._errors('docker info'):
-            return self.api.info()
 
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):
@@ -333,10 +340,6 @@ class DockerApi:
     def disconnect(self, net_id, container, force=False):
         with self._errors('disconnecting container %s from network %s' % (container, net_id)):
             self.api.disconnect_container_from_network(container, net_id, force=force)
-
-    def prune_networks(self, filters=None):
-        with self._errors('pruning networks'):
-            return self.api.prune_networks(filters=filters) or {}
 
     # -- containers --------------------------------------------------------
     def inspect_container(self, name_or_id):

@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import version_tuple
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import address_problems
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import address_space, overlapping_network
@@ -99,7 +98,7 @@ def decide(spec, state, network, recreate, api_version):
         raise LabnetDockerError('state %r is not one of %s' % (state, ', '.join(STATES)))
     if recreate not in RECREATE_POLICIES:
         raise LabnetDockerError('recreate %r is not one of %s' % (recreate, ', '.join(RECREATE_POLICIES)))
-    missing = unsupported_options(spec, version_tuple(api_version))
+    missing = unsupported_options(spec, api_version)
     if missing:
         raise LabnetDockerError('; '.join('%s needs Docker Engine API %s or newer; the daemon speaks %s'
                                           % (option, minimum, api_version) for option, minimum in missing))

@@ -23,97 +23,48 @@ Entry points (all pure; the network module and topology call the same ones):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import make_dataclass, replace
 
 from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import driver_option_problem
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import stringify
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import unsupported
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.network.options import (
+    ALWAYS, BY_NAME, CONFIG_FROM_EXCLUDES, CONFIG_ONLY_EXCLUDES, DRIVER, LABELS, MERGE, NAMES, OPTIONS, POOLS, TRUTHY,
+    option_args, read_value, write_value)
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import (
     normalize_pools, pool_sort_key, pools_differ, pools_from_inspect)
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import (
     LAB_LABEL, MANAGED_LABEL, MANAGED_VALUE, managed_labels)
 
-# The compared fields, in the order differences are reported.
-SPEC_FIELDS = ('driver', 'driver_options', 'ipam_driver', 'ipam_driver_options', 'ipam_config', 'enable_ipv6',
-               'enable_ipv4', 'internal', 'attachable', 'ingress', 'scope', 'config_only', 'config_from', 'labels')
-BOOLEAN_FIELDS = ('enable_ipv6', 'enable_ipv4', 'internal', 'attachable', 'ingress', 'config_only')
-SCOPES = ('local', 'global', 'swarm')
+# The compared fields, in the order differences are reported (the rows of network.options.OPTIONS).
+SPEC_FIELDS = NAMES
 LABELS_MODES = ('subset', 'exact')
 
-# The options of labnet.docker.network (without the connection options); topology checks its
-# ``networks`` entries against the same spec.
-# network_name and iprange are community.docker's names for name and ip_range.
+# The options of labnet.docker.network (without the connection options): the option table's, and
+# those that say what to do rather than what the network is. Topology checks its ``networks``
+# entries against the same spec. network_name and iprange are community.docker's names for name and ip_range.
 NETWORK_ARGS = dict(
     name=dict(type='str', required=True, aliases=['network_name']),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
-    driver=dict(type='str'),
-    driver_options=dict(type='dict'),
-    ipam_driver=dict(type='str'),
-    ipam_driver_options=dict(type='dict'),
-    ipam_config=dict(type='list', elements='dict', options=dict(
-        subnet=dict(type='str', required=True),
-        gateway=dict(type='str'),
-        ip_range=dict(type='str', aliases=['iprange']),
-        aux_addresses=dict(type='dict'),
-    )),
-    enable_ipv6=dict(type='bool'),
-    enable_ipv4=dict(type='bool'),
-    internal=dict(type='bool'),
-    attachable=dict(type='bool'),
-    ingress=dict(type='bool'),
-    scope=dict(type='str', choices=['local', 'global', 'swarm']),
-    labels=dict(type='dict'),
-    labels_mode=dict(type='str', choices=['subset', 'exact'], default='subset'),
+    labels_mode=dict(type='str', choices=list(LABELS_MODES), default='subset'),
     lab=dict(type='str'),
-    config_only=dict(type='bool'),
-    config_from=dict(type='str'),
     recreate=dict(type='str', choices=['on_change', 'never', 'always'], default='on_change'),
     force=dict(type='bool', default=False),
-)
-
-# option -> (the Engine API version that first accepts it, the value every older engine has without
-# it). On an older engine an option that only restates that value is accepted and changes nothing
-# (enable_ipv4: true on Docker 26: IPv4 is all it does); any other value is refused naming the version.
-OPTION_API = {
-    'attachable': ('1.25', None),
-    'ingress': ('1.29', None),
-    'scope': ('1.30', None),
-    'config_only': ('1.30', None),
-    'config_from': ('1.30', None),
-    'enable_ipv4': ('1.47', True),
-}
-
-# What the daemon refuses together with config_from ("user specified configurations are not
-# supported if the network depends on a configuration network") and with config_only.
-CONFIG_FROM_EXCLUDES = ('driver_options', 'ipam_driver', 'ipam_driver_options', 'ipam_config', 'enable_ipv6',
-                        'enable_ipv4', 'labels')
-CONFIG_ONLY_EXCLUDES = ('driver', 'internal', 'attachable', 'ingress', 'scope', 'config_from')
+    **option_args())
 
 
-@dataclass(frozen=True)
-class NetworkSpec:
-    """Desired settings of one network; None means "left out"."""
+def _given(self):
+    """Names of the fields the user set, in :data:`SPEC_FIELDS` order."""
+    return [name for name in SPEC_FIELDS if getattr(self, name) is not None]
 
-    name: str
-    driver: str | None = None
-    driver_options: dict | None = None
-    ipam_driver: str | None = None
-    ipam_driver_options: dict | None = None
-    ipam_config: list | None = None
-    enable_ipv6: bool | None = None
-    enable_ipv4: bool | None = None
-    internal: bool | None = None
-    attachable: bool | None = None
-    ingress: bool | None = None
-    scope: str | None = None
-    config_only: bool | None = None
-    config_from: str | None = None
-    labels: dict | None = None  # includes labnet.docker.lab when the ``lab`` option is given
-    labels_mode: str = 'subset'
 
-    def given(self):
-        """Names of the fields the user set, in :data:`SPEC_FIELDS` order."""
-        return [name for name in SPEC_FIELDS if getattr(self, name) is not None]
+# Desired settings of one network; a field that is None was left out. One field per row of the option
+# table, between the name and labels_mode (``labels`` includes labnet.docker.lab when ``lab`` is given).
+NetworkSpec = make_dataclass(
+    'NetworkSpec',
+    [('name', str)] + [(option.name, object, None) for option in OPTIONS] + [('labels_mode', str, 'subset')],
+    frozen=True, namespace=dict(given=_given, __doc__='Desired settings of one network; None means "left out".'))
 
 
 def _options(value, option):
@@ -153,14 +104,8 @@ def name_problem(name):
     return None
 
 
-def spec_from_params(params):
-    """Module parameters -> :class:`NetworkSpec`; raises on the first bad value (no I/O)."""
-    name = _text(params.get('name'))
-    if not name:
-        raise LabnetDockerError('name must not be empty')
-    problem = name_problem(str(params['name']))
-    if problem:
-        raise LabnetDockerError('name %r %s' % (params['name'], problem))
+def _labels(params):
+    """The ``labels`` option with ``lab`` folded in; the managed label is the collection's own."""
     labels = _options(params.get('labels'), 'labels')
     if labels and labels.get(MANAGED_LABEL, MANAGED_VALUE) != MANAGED_VALUE:
         raise LabnetDockerError('labels sets %s=%s, a label the collection sets itself (%s on every network it '
@@ -172,33 +117,55 @@ def spec_from_params(params):
             raise LabnetDockerError('labels sets %s=%s but lab is %s; give one of them'
                                     % (LAB_LABEL, labels[LAB_LABEL], lab))
         labels[LAB_LABEL] = lab
-    labels_mode = params.get('labels_mode') or 'subset'
-    if labels_mode not in LABELS_MODES:
-        raise LabnetDockerError('labels_mode %r is not one of %s' % (labels_mode, ', '.join(LABELS_MODES)))
-    scope = _text(params.get('scope'))
-    if scope is not None and scope not in SCOPES:
-        raise LabnetDockerError('scope %r is not one of %s' % (scope, ', '.join(SCOPES)))
-    values = dict((key, params.get(key)) for key in BOOLEAN_FIELDS)
-    for key, value in values.items():
-        if value is not None and not isinstance(value, bool):
-            raise LabnetDockerError('%s must be a boolean, got %r' % (key, value))
+    return labels
+
+
+def _driver_options(params):
     driver_options = _options(params.get('driver_options'), 'driver_options')
     for key, text in sorted((driver_options or {}).items()):
         problem = driver_option_problem(key, text)
         if problem:
             raise LabnetDockerError('driver_options.%s %r %s' % (key, params['driver_options'][key], problem))
-    spec = NetworkSpec(
-        name=name,
-        driver=_text(params.get('driver')),
-        driver_options=driver_options,
-        ipam_driver=_text(params.get('ipam_driver')),
-        ipam_driver_options=_options(params.get('ipam_driver_options'), 'ipam_driver_options'),
-        ipam_config=normalize_pools(params.get('ipam_config') or None, values['enable_ipv6']),
-        scope=scope,
-        config_from=_text(params.get('config_from')),
-        labels=labels,
-        labels_mode=labels_mode,
-        **values)
+    return driver_options
+
+
+def _parse(option, params, values):
+    """One option's parameter -> its normalised value (None when left out); raises on a bad one."""
+    value = params.get(option.name)
+    if option.name == 'labels':
+        return _labels(params)
+    if option.name == 'driver_options':
+        return _driver_options(params)
+    if option.kind == 'bool':
+        if value is not None and not isinstance(value, bool):
+            raise LabnetDockerError('%s must be a boolean, got %r' % (option.name, value))
+        return value
+    if option.kind == 'map':
+        return _options(value, option.name)
+    if option.kind == 'pools':
+        return normalize_pools(value or None, values.get('enable_ipv6'))
+    text = _text(value)
+    if option.kind == 'choice' and text is not None and text not in option.choices:
+        raise LabnetDockerError('%s %r is not one of %s' % (option.name, text, ', '.join(option.choices)))
+    return text
+
+
+def spec_from_params(params):
+    """Module parameters -> :class:`NetworkSpec`; raises on the first bad value (no I/O)."""
+    name = _text(params.get('name'))
+    if not name:
+        raise LabnetDockerError('name must not be empty')
+    problem = name_problem(str(params['name']))
+    if problem:
+        raise LabnetDockerError('name %r %s' % (params['name'], problem))
+    labels_mode = params.get('labels_mode') or 'subset'
+    if labels_mode not in LABELS_MODES:
+        raise LabnetDockerError('labels_mode %r is not one of %s' % (labels_mode, ', '.join(LABELS_MODES)))
+    values = {}
+    # Scalars first: the pools are checked against enable_ipv6.
+    for option in sorted(OPTIONS, key=lambda option: option.kind in ('map', 'pools')):
+        values[option.name] = _parse(option, params, values)
+    spec = NetworkSpec(name=name, labels_mode=labels_mode, **values)
     check_combination(spec, spec.config_only, spec.config_from)
     if spec.enable_ipv4 is False and (spec.enable_ipv6 is False or spec.ipam_config):
         problems = family_problems(spec)
@@ -227,6 +194,15 @@ def check_combination(spec, config_only, config_from, network=None):
                                     'uses it through config_from' % ', '.join(clash))
 
 
+def clear_excluded(values):
+    """``values`` (every field) without what a config-only / config-from network cannot carry."""
+    values = dict(values)
+    for excluded, excludes in (('config_only', CONFIG_ONLY_EXCLUDES), ('config_from', CONFIG_FROM_EXCLUDES)):
+        if values.get(excluded):
+            values.update((name, None) for name in excludes)
+    return values
+
+
 def driver_name(driver):
     """Plugin drivers may be written with or without the default ``:latest`` tag."""
     if driver and driver.endswith(':latest'):
@@ -234,43 +210,41 @@ def driver_name(driver):
     return driver
 
 
+def _read(option, value):
+    """An option's value as inspect reports it -> the form it is compared in."""
+    if option.kind == 'bool':
+        # An engine older than the option does not report it: it has the older engines' value.
+        return bool(option.older_default) if value is None else bool(value)
+    if option.kind == 'map':
+        return dict(value or {})
+    if option.kind == 'pools':
+        return pools_from_inspect(value)
+    if value is None or value == '':
+        return option.empty
+    return value
+
+
 def actual_from_inspect(network):
     """The compared fields of an existing network (inspect result or listing row)."""
-    ipam = network.get('IPAM') or {}
-    return dict(
-        driver=network.get('Driver'),
-        driver_options=dict(network.get('Options') or {}),
-        ipam_driver=ipam.get('Driver') or 'default',
-        ipam_driver_options=dict(ipam.get('Options') or {}),
-        ipam_config=pools_from_inspect(ipam.get('Config')),
-        enable_ipv6=bool(network.get('EnableIPv6')),
-        # Engines before API 1.47 do not report EnableIPv4: IPv4 is always on there.
-        enable_ipv4=network.get('EnableIPv4', True) is not False,
-        internal=bool(network.get('Internal')),
-        attachable=bool(network.get('Attachable')),
-        ingress=bool(network.get('Ingress')),
-        scope=network.get('Scope'),
-        config_only=bool(network.get('ConfigOnly')),
-        config_from=(network.get('ConfigFrom') or {}).get('Network') or None,
-        labels=dict(network.get('Labels') or {}),
-    )
+    return dict((option.name, _read(option, read_value(network, option))) for option in OPTIONS)
 
 
 def wanted_value(spec, field, actual):
     """(differs, after) for one given field against the network's ``actual`` fields."""
+    option = BY_NAME[field]
     want = getattr(spec, field)
     have = actual.get(field)
-    if field in ('driver_options', 'ipam_driver_options') or (field == 'labels' and spec.labels_mode == 'subset'):
+    if option.compare == MERGE or (option.compare == LABELS and spec.labels_mode == 'subset'):
         after = dict(have or {})
         after.update(want)
         return after != (have or {}), after
-    if field == 'labels':
+    if option.compare == LABELS:
         after = dict(want)
         after.update(managed_labels())
         return after != (have or {}), after
-    if field == 'ipam_config':
+    if option.compare == POOLS:
         return pools_differ(want, have)
-    if field == 'driver':
+    if option.compare == DRIVER:
         return driver_name(want) != driver_name(have), want
     return want != have, want
 
@@ -283,7 +257,7 @@ def compare(spec, actual):
     """
     differences = []
     for field in spec.given():
-        if field == 'driver' and actual.get('config_only') and spec.config_only is None:
+        if BY_NAME[field].compare == DRIVER and actual.get('config_only') and spec.config_only is None:
             continue
         differs, after = wanted_value(spec, field, actual)
         if differs:
@@ -294,10 +268,11 @@ def compare(spec, actual):
 def merge_spec(spec, actual):
     """Settings for re-creating a network: the given fields, the network's own for the rest.
 
-    Driver (IPAM driver) options are only kept while the driver (IPAM driver) stays
-    the same; IPv6 pools are dropped when IPv6 is being turned off. Labels follow
-    ``labels_mode``. Fields a config-only / config-from network cannot carry are
-    cleared (see :func:`check_combination`, which the planner calls first).
+    An option kept with another (driver options with the driver, the IPAM driver's options and
+    pools with the IPAM driver) is only kept while that one stays the same; IPv6 pools are
+    dropped when IPv6 is being turned off. Labels follow ``labels_mode``. Fields a config-only /
+    config-from network cannot carry are cleared (see :func:`check_combination`, which the
+    planner calls first).
     """
     values = {}
     for field in SPEC_FIELDS:
@@ -305,22 +280,23 @@ def merge_spec(spec, actual):
             values[field] = actual.get(field)
         else:
             values[field] = wanted_value(spec, field, actual)[1]
-    if spec.driver is not None and driver_name(spec.driver) != driver_name(actual.get('driver')):
-        values['driver_options'] = spec.driver_options or {}
-    if spec.ipam_driver is not None and spec.ipam_driver != actual.get('ipam_driver'):
-        values['ipam_driver_options'] = spec.ipam_driver_options or {}
-        values['ipam_config'] = spec.ipam_config
+    for option in OPTIONS:
+        owner = option.kept_with
+        if owner and getattr(spec, owner) is not None and not _same(owner, getattr(spec, owner), actual.get(owner)):
+            values[option.name] = getattr(spec, option.name)
+            if option.kind == 'map' and values[option.name] is None:
+                values[option.name] = {}
     if values['enable_ipv6'] is False and values['ipam_config']:
         values['ipam_config'] = [pool for pool in values['ipam_config'] if ':' not in pool['subnet']]
     if values['enable_ipv4'] is False and values['ipam_config'] and spec.ipam_config is None:
         values['ipam_config'] = [pool for pool in values['ipam_config'] if ':' in pool['subnet']]
-    if values['config_only']:
-        for field in CONFIG_ONLY_EXCLUDES:
-            values[field] = None
-    if values['config_from']:
-        for field in CONFIG_FROM_EXCLUDES:
-            values[field] = None
-    return replace(spec, labels_mode='exact', **values)
+    return replace(spec, labels_mode='exact', **clear_excluded(values))
+
+
+def _same(field, want, have):
+    if BY_NAME[field].compare == DRIVER:
+        return driver_name(want) == driver_name(have)
+    return want == have
 
 
 def _pool_body(pool):
@@ -334,6 +310,14 @@ def _pool_body(pool):
     return body
 
 
+def _api_value(option, value):
+    if option.kind == 'pools':
+        return [_pool_body(pool) for pool in value]
+    if option.kind == 'map':
+        return dict(value)
+    return value
+
+
 def create_body(spec, mark_managed=True):
     """The Engine API body that creates ``spec``; fields left out get the daemon's defaults.
 
@@ -341,59 +325,46 @@ def create_body(spec, mark_managed=True):
     config_from, which inherits the labels of its configuration network.
     """
     body = {'Name': spec.name}
-    if spec.driver:
-        body['Driver'] = spec.driver
-    if spec.config_from:
-        body['ConfigFrom'] = {'Network': spec.config_from}
-    else:
-        body['Options'] = dict(spec.driver_options or {})
-        body['IPAM'] = {'Driver': spec.ipam_driver or 'default',
-                        'Options': dict(spec.ipam_driver_options or {}),
-                        'Config': [_pool_body(pool) for pool in spec.ipam_config or []]}
-        if spec.enable_ipv6 is not None:
-            body['EnableIPv6'] = spec.enable_ipv6
-        labels = dict(spec.labels or {})
-        if mark_managed:
-            labels.update(managed_labels())
-        body['Labels'] = labels
-    for field, key in (('enable_ipv4', 'EnableIPv4'), ('internal', 'Internal'), ('attachable', 'Attachable'),
-                       ('ingress', 'Ingress'), ('scope', 'Scope')):
-        if getattr(spec, field) is not None:
-            body[key] = getattr(spec, field)
-    if spec.config_only:
-        body['ConfigOnly'] = True
+    for option in OPTIONS:
+        value = getattr(spec, option.name)
+        if spec.config_from and option.config_from_clears:
+            continue
+        if option.body == ALWAYS and value is None:
+            value = option.empty
+        if value is None or (option.body == TRUTHY and not value):
+            continue
+        write_value(body, option, _api_value(option, value))
+    if mark_managed and 'Labels' in body:
+        body['Labels'].update(managed_labels())
     return body
 
 
 def spec_from_actual(name, actual):
     """A spec that re-creates a network exactly as it was (used to restore after a failed recreate)."""
-    values = dict((field.name, actual.get(field.name)) for field in fields(NetworkSpec)
-                  if field.name in SPEC_FIELDS)
-    if values['config_only']:
-        for field in CONFIG_ONLY_EXCLUDES:
-            values[field] = None
-    if values['config_from']:
-        for field in CONFIG_FROM_EXCLUDES:
-            values[field] = None
-    return NetworkSpec(name=name, labels_mode='exact', **values)
+    values = dict((field, actual.get(field)) for field in SPEC_FIELDS)
+    return NetworkSpec(name=name, labels_mode='exact', **clear_excluded(values))
 
 
 def planned_row(spec, config_row=None):
     """A listing row for ``spec`` as if it existed (ID ``planned:<name>``); see the module docstring.
 
-    With config_from, the pools and IPv6 setting come from ``config_row``, the configuration network.
+    With config_from, what the network takes from its configuration network comes from
+    ``config_row``. The row carries what attachment planning reads (attachment.plan.network_problems,
+    attachment.addresses): the topology plans containers onto networks it has not created yet.
     """
     body = create_body(spec)
-    source = config_row if spec.config_from and config_row else body
-    scope = spec.scope or ('swarm' if spec.driver == 'overlay' else 'local')
-    return {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Scope': scope, 'Driver': spec.driver or 'bridge',
-            'ConfigOnly': bool(spec.config_only), 'ConfigFrom': {'Network': spec.config_from or ''},
-            'EnableIPv6': bool(source.get('EnableIPv6')), 'IPAM': source.get('IPAM') or {},
-            'EnableIPv4': source.get('EnableIPv4', True) is not False,
-            # What attachment planning reads (attachment.plan.network_problems, attachment.addresses): the
-            # topology plans containers onto networks it has not created yet.
-            'Internal': bool(spec.internal), 'Attachable': bool(spec.attachable), 'Ingress': bool(spec.ingress),
-            'Labels': dict(body.get('Labels') or {}), 'Containers': {}}
+    row = {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Containers': {}}
+    for option in OPTIONS:
+        source = config_row if spec.config_from and config_row and option.config_from_clears else body
+        value = read_value(source, option)
+        if option.kind == 'bool':
+            value = _read(option, value)
+        elif option.kind in ('map', 'pools'):
+            value = value or ({} if option.kind == 'map' else [])
+        elif not value:
+            value = option.planned(spec) if callable(option.planned) else option.planned
+        write_value(row, option, value)
+    return row
 
 
 def spec_summary(spec):
@@ -406,16 +377,10 @@ def spec_summary(spec):
     return summary
 
 
-def unsupported_options(spec, version_tuple):
-    """``[(option, minimum API version)]`` for given options the daemon cannot take (see OPTION_API)."""
-    missing = []
-    for option in SPEC_FIELDS:
-        minimum, older_default = OPTION_API.get(option, (None, None))
-        value = getattr(spec, option)
-        if minimum and value is not None and value != older_default:
-            if version_tuple < tuple(int(part) for part in minimum.split('.')):
-                missing.append((option, minimum))
-    return missing
+def unsupported_options(spec, api_version):
+    """``[(option, minimum API version)]`` for given options the daemon cannot take (the table's ``min_api``)."""
+    return unsupported([(option.name, getattr(spec, option.name), option.min_api, option.older_default)
+                        for option in OPTIONS], api_version)
 
 
 def family_problems(spec, where=''):
