@@ -11,14 +11,56 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.client import unsupported
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
-ENDPOINT_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'mac_address', 'gw_priority')
 
+
+@dataclass(frozen=True)
+class EndpointOption:
+    """One endpoint setting: its option name, its key in ``EndpointConfig`` (and in the container's
+    ``NetworkSettings.Networks`` entry), how it is written (``kind``) and the Engine API version that
+    first accepts it on connect. Normalising, reading from inspect, comparing, the connect body, the
+    argument spec and the API gate are derived from these rows."""
+
+    name: str
+    key: str
+    kind: str  # ipv4, ipv6, names (a set of texts), links, map (text values), mac, int
+    min_api: str | None = None
+
+    @property
+    def path(self):
+        return tuple(self.key.split('.'))
+
+
+ENDPOINT_OPTIONS = (
+    EndpointOption('ipv4_address', 'IPAMConfig.IPv4Address', 'ipv4'),
+    EndpointOption('ipv6_address', 'IPAMConfig.IPv6Address', 'ipv6'),
+    EndpointOption('aliases', 'Aliases', 'names'),
+    EndpointOption('links', 'Links', 'links'),
+    EndpointOption('driver_options', 'DriverOpts', 'map'),
+    EndpointOption('mac_address', 'MacAddress', 'mac'),
+    EndpointOption('gw_priority', 'GwPriority', 'int', min_api='1.48'),
+)
+ENDPOINT_FIELDS = tuple(option.name for option in ENDPOINT_OPTIONS)
 # Engine API version that first accepts each field on connect.
-ENDPOINT_FIELD_MIN_API = {'gw_priority': '1.48'}
+ENDPOINT_FIELD_MIN_API = dict((option.name, option.min_api) for option in ENDPOINT_OPTIONS if option.min_api)
+_ARGS = dict(ipv4=dict(type='str'), ipv6=dict(type='str'), names=dict(type='list', elements='str'),
+             links=dict(type='list', elements='str'), map=dict(type='dict'), mac=dict(type='str'), int=dict(type='int'))
+_SETS = ('names', 'links')
+
+
+def endpoint_args():
+    """The argument spec entries of the endpoint settings (network_attachment's, and topology's attachments)."""
+    return dict((option.name, dict(_ARGS[option.kind])) for option in ENDPOINT_OPTIONS)
+
+
+def _at(record, option):
+    for part in option.path:
+        record = (record or {}).get(part)
+    return record
 # No engine applies EndpointConfig.MacAddress on connect: 20.10 (API 1.41) has no such input, and
 # 26.1 and 28.5 accept it and give the endpoint a MAC of their own, for running, created and stopped
 # containers alike (docs/engines.md). Only container create honours it.
@@ -89,20 +131,23 @@ def normalize_endpoint(settings):
         problem = link_problem(link)
         if problem:
             raise LabnetDockerError('links: %r %s' % (link, problem))
-    if settings.get('ipv4_address') not in (None, ''):
-        result['ipv4_address'] = normalize_ip(settings['ipv4_address'], 4, 'ipv4_address')
-    if settings.get('ipv6_address') not in (None, ''):
-        result['ipv6_address'] = normalize_ip(settings['ipv6_address'], 6, 'ipv6_address')
-    if settings.get('aliases') is not None:
-        result['aliases'] = sorted(set(str(alias) for alias in settings['aliases']))
-    if settings.get('links') is not None:
-        result['links'] = sorted(set(normalize_link(link) for link in settings['links']))
-    if settings.get('driver_options') is not None:
-        result['driver_options'] = dict((str(k), stringify(v)) for k, v in settings['driver_options'].items())
-    if settings.get('mac_address'):
-        result['mac_address'] = normalize_mac(settings['mac_address'])
-    if settings.get('gw_priority') is not None:
-        result['gw_priority'] = int(settings['gw_priority'])
+    for option in ENDPOINT_OPTIONS:
+        value = settings.get(option.name)
+        if value is None or (value == '' and option.kind in ('ipv4', 'ipv6')) or (not value and option.kind == 'mac'):
+            continue
+        if option.kind in ('ipv4', 'ipv6'):
+            value = normalize_ip(value, int(option.kind[-1]), option.name)
+        elif option.kind == 'names':
+            value = sorted(set(str(alias) for alias in value))
+        elif option.kind == 'links':
+            value = sorted(set(normalize_link(link) for link in value))
+        elif option.kind == 'map':
+            value = dict((str(k), stringify(v)) for k, v in value.items())
+        elif option.kind == 'mac':
+            value = normalize_mac(value)
+        elif option.kind == 'int':
+            value = int(value)
+        result[option.name] = value
     return result
 
 
@@ -131,60 +176,54 @@ def endpoint_from_inspect(endpoint, container_id=''):
     short-ID alias the daemon adds by itself is dropped.
     """
     endpoint = endpoint or {}
-    ipam = endpoint.get('IPAMConfig') or {}
-    return {
-        'ipv4_address': normalize_ip(ipam.get('IPv4Address'), 4, 'IPv4Address'),
-        'ipv6_address': normalize_ip(ipam.get('IPv6Address'), 6, 'IPv6Address'),
-        'aliases': user_aliases(endpoint, container_id),
-        'links': sorted(set(normalize_link(link) for link in endpoint.get('Links') or [])),
-        'driver_options': dict(endpoint.get('DriverOpts') or {}),
-        'mac_address': normalize_mac(endpoint.get('MacAddress')) if endpoint.get('MacAddress') else None,
-        'gw_priority': endpoint.get('GwPriority'),
-        # Observed, not configured: reported, never compared.
-        'assigned_ipv4_address': endpoint.get('IPAddress') or None,
-        'assigned_ipv6_address': endpoint.get('GlobalIPv6Address') or None,
-    }
+    settings = {}
+    for option in ENDPOINT_OPTIONS:
+        value = _at(endpoint, option)
+        if option.kind in ('ipv4', 'ipv6'):
+            value = normalize_ip(value, int(option.kind[-1]), option.path[-1])
+        elif option.kind == 'names':
+            value = user_aliases(endpoint, container_id)
+        elif option.kind == 'links':
+            value = sorted(set(normalize_link(link) for link in value or []))
+        elif option.kind == 'map':
+            value = dict(value or {})
+        elif option.kind == 'mac':
+            value = normalize_mac(value) if value else None
+        settings[option.name] = value
+    # Observed, not configured: reported, never compared.
+    settings.update(assigned_ipv4_address=endpoint.get('IPAddress') or None,
+                    assigned_ipv6_address=endpoint.get('GlobalIPv6Address') or None)
+    return settings
 
 
 def endpoint_differences(desired, actual):
     """[(field, actual, desired)] for every asked-for field that differs (pure)."""
     differences = []
-    for field in ENDPOINT_FIELDS:
-        want = desired.get(field)
+    for option in ENDPOINT_OPTIONS:
+        want = desired.get(option.name)
         if want is None:
             continue
-        have = actual.get(field)
-        if field == 'aliases':
+        have = actual.get(option.name)
+        if option.kind in _SETS:
             have = sorted(set(have or []))
-        elif field == 'links':
-            have = sorted(set(have or []))
-        elif field == 'driver_options':
+        elif option.kind == 'map':
             have = dict(have or {})
         if have != want:
-            differences.append((field, have, want))
+            differences.append((option.name, have, want))
     return differences
 
 
 def endpoint_config(settings):
     """The Engine API ``EndpointConfig`` for connecting with ``settings``."""
     config = {}
-    ipam = {}
-    if settings.get('ipv4_address'):
-        ipam['IPv4Address'] = settings['ipv4_address']
-    if settings.get('ipv6_address'):
-        ipam['IPv6Address'] = settings['ipv6_address']
-    if ipam:
-        config['IPAMConfig'] = ipam
-    if settings.get('aliases'):
-        config['Aliases'] = list(settings['aliases'])
-    if settings.get('links'):
-        config['Links'] = list(settings['links'])
-    if settings.get('driver_options'):
-        config['DriverOpts'] = dict(settings['driver_options'])
-    if settings.get('mac_address'):
-        config['MacAddress'] = settings['mac_address']
-    if settings.get('gw_priority') is not None:
-        config['GwPriority'] = settings['gw_priority']
+    for option in ENDPOINT_OPTIONS:
+        value = settings.get(option.name)
+        if value is None or (option.kind != 'int' and not value):
+            continue
+        target = config
+        for part in option.path[:-1]:
+            target = target.setdefault(part, {})
+        target[option.path[-1]] = list(value) if option.kind in _SETS else dict(value) if option.kind == 'map' else value
     return config
 
 

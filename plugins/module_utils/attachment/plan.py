@@ -26,7 +26,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses
     ADDRESS_FIELDS, address_holders, address_problems, subnet_is_user_configured)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
     ENDPOINT_FIELDS, container_name, endpoint_config, endpoint_differences, endpoint_from_inspect, endpoint_on,
-    MAC_ON_CONNECT, normalize_endpoint, unsupported_endpoint_fields)
+    MAC_ON_CONNECT, endpoint_args, normalize_endpoint, unsupported_endpoint_fields)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 # Fields the daemon stores as configuration; a reconnect keeps those the task does not set.
@@ -41,16 +41,9 @@ ATTACHMENT_ARGS = dict(
     container=dict(type='str'),
     containers=dict(type='list', elements='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
-    ipv4_address=dict(type='str'),
-    ipv6_address=dict(type='str'),
-    aliases=dict(type='list', elements='str'),
-    links=dict(type='list', elements='str'),
-    driver_options=dict(type='dict'),
-    mac_address=dict(type='str'),
-    gw_priority=dict(type='int'),
     reconnect=dict(type='bool', default=True),
     force=dict(type='bool', default=False),
-)
+    **endpoint_args())
 
 
 @dataclass
