@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A network's desired settings: build them from parameters, compare them, express them for the API (pure).
 
-Entry points (all pure; the network module and topology call the same ones):
+Entry points (all pure; the network module and topology call the same ones). Every per-option
+step below is derived from the rows of network.options.OPTIONS; only rules that tie options
+together (the address families, labels and ``lab``, well-known driver options) are written out here.
 
 - :func:`spec_from_params` - module-style parameters (the option names of
   ``labnet.docker.network``) -> a validated, normalised :class:`NetworkSpec`.
@@ -14,7 +16,8 @@ Entry points (all pure; the network module and topology call the same ones):
 - :func:`merge_spec` - the full settings for re-creating an existing network: the
   given fields, and the network's own values for the ones left out.
 - :func:`create_body` - the Engine API ``POST /networks/create`` body.
-- :func:`unsupported_options` - given options the daemon's API version cannot take (table OPTION_API).
+- :func:`unsupported_options` - given options the daemon's API version cannot take (the rows' ``min_api``,
+  through common.client.unsupported).
 - :func:`family_problems` - IPv4 turned off without IPv6, or with IPv4 pools.
 - :func:`planned_row` - a listing-row stand-in for a network about to be created, so that a
   caller planning several networks from one listing can add it to the rows the next
