@@ -17,7 +17,6 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.client import
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 
-
 @dataclass(frozen=True)
 class EndpointOption:
     """One endpoint setting: its option name, its key in ``EndpointConfig`` (and in the container's
@@ -61,6 +60,8 @@ def _at(record, option):
     for part in option.path:
         record = (record or {}).get(part)
     return record
+
+
 # No engine applies EndpointConfig.MacAddress on connect: 20.10 (API 1.41) has no such input, and
 # 26.1 and 28.5 accept it and give the endpoint a MAC of their own, for running, created and stopped
 # containers alike (docs/engines.md). Only container create honours it.

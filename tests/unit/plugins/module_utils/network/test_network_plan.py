@@ -254,8 +254,8 @@ def test_plan_reads_endpoints_only_when_the_verb_needs_them(state, params, verb,
     assert plan_network(spec(**params), state, facts(), reader).verb == verb
     assert reader.asked == asked
     reader = Listed()
-    assert plan_network(spec(**params), state, facts(network=None), reader).verb == ('create' if state == 'present'
-                                                                                       else 'none')
+    absent_verb = 'create' if state == 'present' else 'none'
+    assert plan_network(spec(**params), state, facts(network=None), reader).verb == absent_verb
     assert reader.asked == []
 
 
