@@ -48,7 +48,7 @@ def test_rows_give_the_compared_fields_in_reporting_order_and_the_exclusions():
     assert CONFIG_FROM_EXCLUDES == ('driver_options', 'ipam_driver', 'ipam_driver_options', 'ipam_config',
                                     'enable_ipv6', 'enable_ipv4', 'labels')
     assert CONFIG_ONLY_EXCLUDES == ('driver', 'internal', 'attachable', 'ingress', 'scope', 'config_from')
-    assert [field for field in NetworkSpec.__dataclass_fields__] == ['name'] + list(NAMES) + ['labels_mode']
+    assert list(NetworkSpec.__dataclass_fields__) == ['name'] + list(NAMES) + ['labels_mode']
 
 
 def test_minimum_api_versions():
