@@ -200,3 +200,20 @@ def test_absent_disconnects_first_and_needs_force_only_for_foreign_containers(ap
     assert caught.value.msg.startswith('networks[0] (ext): network ext has attached containers: c4; set force: true')
     converge_topology(api, dict(state='absent', force=True, networks=[dict(name='ext')]))
     assert api.networks == {}
+
+
+@pytest.mark.parametrize('recreate', ['never', 'on_change'])
+def test_config_from_by_id_reads_two_listings_and_changes_nothing(api, recreate):
+    """config_from is resolved before the comparison: the ID names the network's own configuration network."""
+    cfg_id = api.create_network({'Name': 'cfg', 'ConfigOnly': True}, record=False)
+    net_id = api.create_network({'Name': 'net'}, record=False)
+    api.networks[net_id]['ConfigFrom'] = {'Network': 'cfg'}
+    api.add_container('web')
+    web = [cid for cid, record in api.containers.items() if record['Name'] == '/web'][0]
+    api.containers[web]['NetworkSettings']['Networks']['net'] = {'NetworkID': net_id, 'IPAMConfig': None}
+    api.reads = []
+    result = converge_topology(api, dict(state='present', networks=[
+        dict(name='net', config_from=cfg_id, recreate=recreate), dict(name='net2', config_from=cfg_id[:12])]),
+        check_mode=True)
+    assert [entry['action'] for entry in result['networks']] == ['none', 'create']
+    assert [read[0] for read in api.reads] == ['list_networks', 'list_containers']
