@@ -81,6 +81,7 @@ container_leg() {  # version requirements venv image
     "$PYTHON" -m pip download -q --disable-pip-version-check --dest "$wheels" --only-binary=:all: \
       --python-version "$pyver" --implementation cp "${platforms[@]}" -r "$requirements" pip >"$venv.pip.log" 2>&1 \
       || { tail -20 "$venv.pip.log" >&2; die "downloading the wheels for ansible-core $version (Python $pyver) failed"; }
+    # shellcheck disable=SC2016  # expanded by the container's sh, from its arguments
     controller "$image" "$name-setup" sh -ec '
       python3 -m venv --without-pip "$1"
       "$1/bin/python" "$(ls "$2"/pip-*.whl)/pip" install -q --disable-pip-version-check --no-index \
