@@ -80,7 +80,7 @@ container_leg() {  # version requirements venv image
     mkdir -p "$wheels"
     "$PYTHON" -m pip download -q --disable-pip-version-check --dest "$wheels" --only-binary=:all: \
       --python-version "$pyver" --implementation cp "${platforms[@]}" -r "$requirements" pip >"$venv.pip.log" 2>&1 \
-      || { tail -20 "$venv.pip.log" >&2; die "downloading the wheels for ansible-core $version (Python $pyver) failed"; }
+      || { grep -v '^WARNING: Location' "$venv.pip.log" | tail -20 >&2; die "downloading the wheels for ansible-core $version (Python $pyver) failed"; }
     # shellcheck disable=SC2016  # expanded by the container's sh, from its arguments
     controller "$image" "$name-setup" sh -ec '
       python3 -m venv --without-pip "$1"
