@@ -34,8 +34,9 @@ lint:
 sanity:
 	bash scripts/sanity.sh
 
-## tests/unit and the smoke set under the other ansible-core versions (MATRIX_VERSIONS, default 2.17), a venv each.
-matrix: setup
+## tests/unit and the smoke set under the other ansible-core versions (MATRIX_VERSIONS, default "2.17 2.21"), a venv each;
+## 2.21 needs Python 3.12+ and runs in a controller container of labnet/lab-machine:trixie (Python 3.13), from `make engines`.
+matrix: setup engines
 	bash scripts/matrix.sh
 
 unit: setup
