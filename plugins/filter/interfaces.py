@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: labnet.docker contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Interfaces as the lab checks see them: from `ip -o` output inside a container, or from host facts (pure)."""
+"""Interfaces as the lab checks see them: from `ip -o` output inside a container, or from host facts (pure).
+
+What Docker itself records (inspect results, endpoints, swarm nodes) is read by the filters in endpoints.py.
+"""
 
 from __future__ import annotations
 
@@ -69,22 +72,6 @@ def stable_interfaces(names):
     return sorted(name for name in names or [] if not name.startswith(('veth', 'br-')))
 
 
-def inspect_addresses(network_settings):
-    """IPv4 addresses (``address/prefix``) and MACs Docker records for a container, on all its networks.
-
-    ``network_settings`` is ``NetworkSettings`` of the container's inspect result.
-    Returns ``{ipv4: [...], mac: [...]}``, each sorted, comparable with :func:`interface_addresses`.
-    """
-    ipv4, macs = set(), set()
-    for endpoint in ((network_settings or {}).get('Networks') or {}).values():
-        endpoint = endpoint or {}
-        if endpoint.get('IPAddress'):
-            ipv4.add('%s/%s' % (endpoint['IPAddress'], endpoint.get('IPPrefixLen') or 32))
-        if endpoint.get('MacAddress'):
-            macs.add(endpoint['MacAddress'].lower())
-    return dict(ipv4=sorted(ipv4), mac=sorted(macs))
-
-
 def interface_addresses(interfaces):
     """IPv4 addresses and MACs of every interface but loopback, from :func:`ip_interfaces`: ``{ipv4, mac}``, sorted."""
     ipv4, macs = set(), set()
@@ -97,13 +84,6 @@ def interface_addresses(interfaces):
     return dict(ipv4=sorted(ipv4), mac=sorted(macs))
 
 
-def host_ports(container, port):
-    """Host ports a container publishes for ``port`` (``80`` or ``80/tcp``), from its inspect result, sorted."""
-    key = str(port) if '/' in str(port) else '%s/tcp' % port
-    bindings = (((container or {}).get('NetworkSettings') or {}).get('Ports') or {}).get(key) or []
-    return sorted(set(int(binding['HostPort']) for binding in bindings if binding.get('HostPort')))
-
-
 class FilterModule:
     def filters(self):
         return {
@@ -111,7 +91,5 @@ class FilterModule:
             'host_interfaces': host_interfaces,
             'host_subnets': host_subnets,
             'stable_interfaces': stable_interfaces,
-            'host_ports': host_ports,
-            'inspect_addresses': inspect_addresses,
             'interface_addresses': interface_addresses,
         }

@@ -35,7 +35,22 @@ def _overlaps(candidate, taken):
     return [(net, text) for net, text in taken if net.version == candidate.version and net.overlaps(candidate)]
 
 
-def free_subnet(wanted, taken, candidates=None, variable=None):
+def _kept(keep):
+    """The network ``keep`` names (``{subnet, wanted}``, or a subnet alone) and the wanted subnet it was made for."""
+    if not keep:
+        return None, None
+    if not isinstance(keep, dict):
+        keep = dict(subnet=keep)
+    if keep.get('subnet') in (None, ''):
+        return None, None
+    try:
+        made_for = ipaddress.ip_network(str(keep.get('wanted') or '').strip())
+    except ValueError:
+        made_for = None  # made for no (valid) wanted subnet: chosen afresh
+    return _network(keep['subnet'], 'kept subnet', strict=False), made_for
+
+
+def free_subnet(wanted, taken, candidates=None, variable=None, keep=None):
     """The wanted subnet when it overlaps nothing taken, else the first free one of the same size.
 
     ``taken`` lists what is in use on the host: CIDRs, interface addresses such as
@@ -44,12 +59,23 @@ def free_subnet(wanted, taken, candidates=None, variable=None):
     replacement of the same prefix length. Returns ``{subnet, wanted, moved,
     conflicts}``; raises when no candidate pool has room. ``variable`` names the
     setting ``wanted`` came from, for the error on an invalid subnet.
+
+    ``keep`` is what the caller's own network holds now: ``{subnet, wanted}``, its
+    subnet and the wanted subnet it was made for. Entries of ``taken`` in that very
+    subnet are that network and its bridge, never conflicts; and when it was made for
+    this ``wanted``, its subnet is the answer, so a second run never moves it.
     """
     want = _network(wanted, variable or 'wanted subnet')
-    held = [item for item in (_taken_entry(entry) for entry in (taken or [])) if item]
+    own, made_for = _kept(keep)
+    held = [item for item in (_taken_entry(entry) for entry in (taken or [])) if item and item[0] != own]
     conflicts = _overlaps(want, held)
     result = dict(wanted=str(want), subnet=str(want), moved=False,
                   conflicts=[text for _net, text in conflicts])
+    if own is not None and made_for == want:
+        result.update(subnet=str(own), moved=own != want)
+        if result['moved'] and not conflicts:
+            result['conflicts'] = ['taken when this lab was built']
+        return result
     if not conflicts:
         return result
     size = want.num_addresses

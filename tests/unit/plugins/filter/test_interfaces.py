@@ -1,5 +1,6 @@
+from ansible_collections.labnet.docker.plugins.filter.endpoints import inspect_addresses
 from ansible_collections.labnet.docker.plugins.filter.interfaces import (
-    host_interfaces, host_ports, host_subnets, inspect_addresses, interface_addresses, ip_interfaces, stable_interfaces)
+    host_interfaces, host_subnets, interface_addresses, ip_interfaces, stable_interfaces)
 
 BUSYBOX = '''1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
 202: eth0@if203: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue \\    link/ether 02:42:AC:11:00:04 brd ff:ff:ff:ff:ff:ff
@@ -61,25 +62,6 @@ def test_host_subnets_skip_excluded_interfaces():
 
 def test_stable_interfaces():
     assert stable_interfaces(['veth12', 'eth0', 'br-abc', 'docker0', 'lo']) == ['docker0', 'eth0', 'lo']
-
-
-def test_host_ports():
-    container = {'NetworkSettings': {'Ports': {'80/tcp': [{'HostIp': '0.0.0.0', 'HostPort': '49153'},
-                                                          {'HostIp': '::', 'HostPort': '49153'}],
-                                               '53/udp': None}}}
-    assert host_ports(container, 80) == [49153]
-    assert host_ports(container, '53/udp') == []
-    assert host_ports(None, 80) == []
-
-
-def test_inspect_addresses_from_every_network():
-    settings = {'IPAddress': '172.17.0.9', 'Networks': {
-        'bridge': {'IPAddress': '172.17.0.9', 'IPPrefixLen': 16, 'MacAddress': '02:42:AC:11:00:09'},
-        'other': {'IPAddress': '', 'IPPrefixLen': 0, 'MacAddress': ''},
-    }}
-    assert inspect_addresses(settings) == {'ipv4': ['172.17.0.9/16'], 'mac': ['02:42:ac:11:00:09']}
-    assert inspect_addresses({'Networks': {'none': {'IPAddress': ''}}}) == {'ipv4': [], 'mac': []}
-    assert inspect_addresses(None) == {'ipv4': [], 'mac': []}
 
 
 def test_interface_addresses_leave_out_loopback_and_match_inspect():

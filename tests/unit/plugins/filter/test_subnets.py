@@ -107,3 +107,43 @@ def test_network_subnets_names_owner_and_skips_excluded():
 def test_free_subnet_names_the_setting_of_an_invalid_subnet():
     with pytest.raises(AnsibleFilterError, match=r"^user_bridge_subnet '172.18.0.0/33' is not a valid subnet: "):
         free_subnet('172.18.0.0/33', [], ['172.16.0.0/12'], 'user_bridge_subnet')
+
+
+BLOCKER = {'subnet': '10.230.5.0/24', 'owner': 'network blocker'}
+
+
+def test_keep_returns_the_subnet_the_network_was_given_for_this_wanted_subnet():
+    # run 1 moved 10.230.5.0/24 to 10.230.0.0/24; run 2 sees its own bridge and interface there, and keeps it
+    taken = [BLOCKER, {'subnet': '10.230.0.0/24', 'owner': 'network mine'}, '10.230.0.1/24']
+    result = free_subnet('10.230.5.0/24', taken, ['10.230.0.0/16'], keep={'subnet': '10.230.0.0/24', 'wanted': '10.230.5.0/24'})
+    assert result == dict(wanted='10.230.5.0/24', subnet='10.230.0.0/24', moved=True, conflicts=['network blocker (10.230.5.0/24)'])
+
+
+def test_keep_a_moved_subnet_whose_blocker_is_gone():
+    result = free_subnet('10.230.5.0/24', [], ['10.230.0.0/16'], keep={'subnet': '10.230.0.0/24', 'wanted': '10.230.5.0/24'})
+    assert result == dict(wanted='10.230.5.0/24', subnet='10.230.0.0/24', moved=True, conflicts=['taken when this lab was built'])
+
+
+def test_keep_the_wanted_subnet_itself_is_no_conflict():
+    taken = [{'subnet': '172.18.0.0/16', 'owner': 'network mine'}, {'subnet': '172.18.0.0/16', 'owner': 'interface br-0123'}]
+    result = free_subnet('172.18.0.0/16', taken, [], keep={'subnet': '172.18.0.0/16', 'wanted': '172.18.0.0/16'})
+    assert result == dict(wanted='172.18.0.0/16', subnet='172.18.0.0/16', moved=False, conflicts=[])
+
+
+@pytest.mark.parametrize('made_for', ['10.9.0.0/24', '', None, 'not a subnet'])
+def test_keep_made_for_another_wanted_subnet_chooses_afresh_ignoring_its_own(made_for):
+    # the wanted subnet changed: the network's old subnet (its bridge interface too) is no conflict, nothing is kept
+    taken = [{'subnet': '10.230.0.0/24', 'owner': 'network mine'}, '10.230.0.1/24']
+    keep = {'subnet': '10.230.0.0/24', 'wanted': made_for}
+    assert free_subnet('10.230.0.0/16', taken, [], keep=keep) == dict(
+        wanted='10.230.0.0/16', subnet='10.230.0.0/16', moved=False, conflicts=[])
+
+
+@pytest.mark.parametrize('keep', [None, {}, {'subnet': ''}, {'subnet': None, 'wanted': '10.0.0.0/8'}])
+def test_no_keep_changes_nothing(keep):
+    assert free_subnet('172.18.0.0/16', ['172.18.0.0/16'], ['172.16.0.0/12'], keep=keep)['subnet'] == '172.16.0.0/16'
+
+
+def test_keep_with_an_invalid_subnet_is_refused():
+    with pytest.raises(AnsibleFilterError, match="kept subnet 'nope' is not a valid subnet"):
+        free_subnet('172.18.0.0/16', [], [], keep={'subnet': 'nope', 'wanted': '172.18.0.0/16'})
