@@ -1,7 +1,2 @@
-"""Make ``ansible_collections.labnet.docker`` importable from this checkout."""
-
-import os
-import sys
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, 'build', 'collections'))
+"""Unit tests import the collection as ``ansible_collections.labnet.docker`` (pytest.ini puts build/collections,
+where `make setup` links this checkout, on the import path) and share one fake client, tests/unit/fake_api.py."""
