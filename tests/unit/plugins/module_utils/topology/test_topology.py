@@ -1,7 +1,7 @@
 """The topology manager against the unit tests' fake daemon (tests/unit/fake_api.py): what it reads, what it
 writes (``writes``, by name), in what order.
 
-The real daemon is in tests/integration/test_topology.py; this pins down the
+The real daemon is in tests/integration/modules/test_topology.py; this pins down the
 call pattern (two listings on a run with nothing to change) and the ordering.
 """
 

@@ -6,7 +6,7 @@ Subnets come from this suite's range (10.201.0.0/16, fd00:201::/32); each test u
 import pytest
 
 from ansible_collections.labnet.docker.tests.integration.harness import play, task
-from ansible_collections.labnet.docker.tests.integration.network_helpers import on_network
+from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import on_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
 

@@ -1,7 +1,7 @@
 """labnet.docker.network_info against the real daemon: lookup order, filters, verbose endpoints."""
 
 from ansible_collections.labnet.docker.tests.integration.harness import create_network, play, task
-from ansible_collections.labnet.docker.tests.integration.network_helpers import on_network
+from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import on_network
 
 
 def names_of(result):

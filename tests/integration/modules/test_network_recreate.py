@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.labnet.docker.tests.integration.harness import play, task
-from ansible_collections.labnet.docker.tests.integration.network_helpers import endpoint_of, on_network
+from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import endpoint_of, on_network
 
 
 def exec_ok(container, *cmd):
