@@ -23,8 +23,8 @@ import docker
 import pytest
 
 from ansible_collections.labnet.docker.tests.integration.engines import ENGINES, EnginePool, selected_engines
-from ansible_collections.labnet.docker.tests.integration.harness import (IMAGE, ROOT, RUN_ID, RUN_LABEL, create_network,
-                                                                          remove_prefixed)
+from ansible_collections.labnet.docker.tests.integration.harness import (
+    IMAGE, ROOT, RUN_ID, RUN_LABEL, create_network, remove_prefixed)
 
 _counter = itertools.count(1)
 MATRIX_MODULES = {'test_network', 'test_network_info', 'test_network_attachment', 'test_network_prune',

@@ -5,7 +5,7 @@ Subnets come from this suite's range (10.201.0.0/16, fd00:201::/32); each test u
 
 import pytest
 
-from ansible_collections.labnet.docker.tests.integration.harness import play, task
+from ansible_collections.labnet.docker.tests.integration.harness import RUN_ID, RUN_LABEL, play, task
 from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import on_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
@@ -233,7 +233,7 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client, make_netwo
          're-create a network on every run use recreate: always'),
         (dict(name=prefix + '-plain', labels={'a': 'c'}, internal=True, recreate='never'),
          "network %s-plain differs from the task and recreate is never: internal: False -> True; "
-         "labels: {'a': 'b'} -> {'a': 'c'}" % prefix),
+         "labels: {'a': 'b', %r: %r} -> {'a': 'c', %r: %r}" % (prefix, RUN_LABEL, RUN_ID, RUN_LABEL, RUN_ID)),
     ]
     # Check mode refuses the same way (only the daemon's own refusals, ingress and overlay here, need a real run).
     checked = [0, 9, 11, 12, 20, 24]

@@ -38,7 +38,7 @@ def test_converge_creates_then_connects_and_check_mode_plans_the_same(api):
     assert api.writes == []
     result = converge_topology(api, lab())
     assert api.writes == [('create', 'a'), ('create', 'b'), ('connect', 'a', 'c1'), ('connect', 'a', 'c2'),
-                         ('connect', 'b', 'c3')]
+                          ('connect', 'b', 'c3')]
     assert preview['plan'] == result['plan'] == [
         'create network a', 'create network b', 'connect c1 to a', 'connect c2 to a',
         'connect c3 to b (ipv4_address 10.201.2.7)']
@@ -111,7 +111,7 @@ def test_absent_disconnects_first_and_needs_force_only_for_foreign_containers(ap
     api.writes = []
     result = converge_topology(api, params)
     assert api.writes == [('disconnect', 'ext', 'c3'), ('disconnect', 'a', 'c1'), ('disconnect', 'a', 'c2'),
-                         ('remove', 'a'), ('disconnect', 'b', 'c3'), ('remove', 'b')]
+                          ('remove', 'a'), ('disconnect', 'b', 'c3'), ('remove', 'b')]
     assert [net['action'] for net in result['networks']] == ['remove', 'remove']
     with pytest.raises(LabnetDockerError) as caught:
         converge_topology(api, dict(state='absent', networks=[dict(name='ext')]))
