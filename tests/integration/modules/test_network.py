@@ -251,7 +251,8 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client, make_netwo
         assert result['changed'] is False and not result.get('failed')
     never = results[len(cases) - 1]
     assert never['differences'] == [{'field': 'internal', 'before': False, 'after': True},
-                                    {'field': 'labels', 'before': {'a': 'b'}, 'after': {'a': 'c'}}]
+                                    {'field': 'labels', 'before': {'a': 'b', RUN_LABEL: RUN_ID},
+                                     'after': {'a': 'c', RUN_LABEL: RUN_ID}}]
     assert snapshot(docker_client, prefix) == before
     assert docker_client.api.inspect_network('bridge')['Internal'] is False
 
