@@ -1,7 +1,9 @@
 """Fixtures for integration tests against the real Docker daemon.
 
 Every object a test makes is named with a per-test prefix and labelled with
-this run's ID; teardown removes exactly those, even when the test fails.
+this run's ID (harness.RUN_LABEL=RUN_ID: make_container, make_network, the engine
+lab machines); teardown removes exactly those, even when the test fails, and the
+leftovers of a killed run are found by its ID.
 
 The module tests (MATRIX_MODULES) run once per engine of the matrix (engines.py):
 the engine is in the test id (``test_x[docker28]``), ``docker_client`` talks to it,
@@ -16,20 +18,14 @@ import itertools
 import json
 import os
 import subprocess
-import sys
-import uuid
 
 import docker
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ansible_collections.labnet.docker.tests.integration.engines import ENGINES, EnginePool, selected_engines
+from ansible_collections.labnet.docker.tests.integration.harness import (
+    IMAGE, ROOT, RUN_ID, RUN_LABEL, create_network, remove_prefixed)
 
-from engines import ENGINES, EnginePool, selected_engines  # noqa: E402  (needs the path above)
-from harness import ROOT, remove_prefixed  # noqa: E402
-
-RUN_ID = uuid.uuid4().hex[:8]
-RUN_LABEL = 'labnet.test.run'
-IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
 _counter = itertools.count(1)
 MATRIX_MODULES = {'test_network', 'test_network_info', 'test_network_attachment', 'test_network_prune',
                   'test_topology', 'test_network_probe', 'test_network_recreate', 'test_network_drivers',
@@ -188,5 +184,20 @@ def make_container(docker_client, prefix):
         create = docker_client.containers.run if start else docker_client.containers.create
         extra = {'detach': True} if start else {}
         return create(image, list(command), name='%s-%s' % (prefix, suffix), labels=labels, **extra, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def make_network(docker_client, prefix):
+    """Create network ``name`` (which must start with the test's prefix, so teardown removes it), labelled with the run.
+
+    ``make_network(prefix + '-net', '10.201.1.0/24', 'fd00:201:1::/64', labels={...}, internal=True)``: a pool
+    per subnet (an IPv6 one turns enable_ipv6 on); other keywords go to the SDK (see harness.create_network).
+    """
+
+    def factory(name, *subnets, **kwargs):
+        assert name.startswith(prefix), 'network %s does not start with the test prefix %s' % (name, prefix)
+        return create_network(docker_client, name, *subnets, **kwargs)
 
     return factory

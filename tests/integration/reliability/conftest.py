@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import rel_figures  # noqa: E402
-from rel_certs import make_tls_material  # noqa: E402
-from rel_engine import PrivateEngine, unavailable_reason  # noqa: E402
+from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_certs import make_tls_material
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_engine import PrivateEngine, unavailable_reason
 
 IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
 

@@ -6,34 +6,21 @@ the real API, wrapped so that a competitor acts at the exact moment between
 the task's reading and its writing.
 """
 
-import os
-import sys
 import time
 
 import pytest
-import rel_figures
-import rel_play
 from docker.types import IPAMConfig, IPAMPool
-from harness import COLLECTIONS, play, remove_prefixed, task
-from rel_snapshot import lost, snapshot
 
-sys.path.insert(0, COLLECTIONS)
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.apply import converge_attachment  # noqa: E402
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import DockerApi, connect  # noqa: E402
-from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError  # noqa: E402
-from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.apply import converge_attachment
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import DockerApi, connect
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
+from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks
+from ansible_collections.labnet.docker.tests.integration.harness import create_network, play, remove_prefixed, run_tasks, task
+from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_snapshot import lost, snapshot
 
 IMAGE = 'labnet/busybox:latest'
-
-
-def _module_available(name, kind='modules'):
-    return os.path.exists(os.path.join(COLLECTIONS, 'ansible_collections', 'labnet', 'docker', 'plugins', kind,
-                                       name + '.py'))
-
-
-def _network(client, name, subnet):
-    pool = IPAMPool(subnet=subnet)
-    return client.networks.create(name, driver='bridge', ipam=IPAMConfig(pool_configs=[pool]))
 
 
 def _wait_running(client, name, timeout=30):
@@ -48,10 +35,8 @@ def _wait_running(client, name, timeout=30):
 
 
 def _converge_tasks(prefix, subnet, address):
-    """Network (the module when it exists) and an attachment with a fixed address and an alias."""
-    tasks = []
-    if _module_available('network'):
-        tasks.append(task('network', name=prefix + '-net', ipam_config=[dict(subnet=subnet)]))
+    """The network, an attachment with a fixed address and an alias, and the network's listing."""
+    tasks = [task('network', name=prefix + '-net', ipam_config=[dict(subnet=subnet)])]
     tasks.append(task('network_attachment', network=prefix + '-net', container=prefix + '-c1', ipv4_address=address,
                       aliases=['web']))
     tasks.append(task('network_info', names=[prefix + '-net'], verbose=True))
@@ -63,8 +48,6 @@ def test_daemon_restarted_between_two_plays(live_engine):
     client = live_engine.client()
     remove_prefixed(client, prefix)
     try:
-        if not _module_available('network'):
-            _network(client, prefix + '-net', subnet)
         client.containers.run(IMAGE, ['sleep', '3600'], name=prefix + '-c1', detach=True, dns=['127.0.0.1'],
                               restart_policy={'Name': 'always'})
         env = {'DOCKER_HOST': live_engine.unix_url, 'ANSIBLE_PIPELINING': 'true'}
@@ -99,14 +82,14 @@ def test_daemon_stopped_fails_clearly_and_loses_nothing(live_engine):
     client = live_engine.client()
     remove_prefixed(client, prefix)
     try:
-        net = _network(client, prefix + '-net', '10.210.67.0/24')
+        net = create_network(client, prefix + '-net', '10.210.67.0/24')
         container = client.containers.create(IMAGE, ['sleep', '3600'], name=prefix + '-c1', dns=['127.0.0.1'])
         net.connect(container, ipv4_address='10.210.67.10')
         before = snapshot(client.api, prefix)
         client.close()
         live_engine.stop()
         try:
-            proc = rel_play.run([
+            proc = run_tasks([
                 dict(task('network_info', docker_host=live_engine.tcp_url, names=['bridge']), name='over TCP'),
                 {'name': 'over the socket', 'labnet.docker.network_attachment': {
                     'docker_host': live_engine.unix_url, 'network': prefix + '-net', 'container': prefix + '-c1'}},
@@ -191,7 +174,7 @@ def _expect_clear_error(name, call, *parts):
 
 def test_container_removed_between_listing_and_connecting(race):
     prefix, client, api = race
-    _network(client, prefix + '-net', '10.210.68.0/24')
+    create_network(client, prefix + '-net', '10.210.68.0/24')
     for name in ('c1', 'c2', 'c3'):
         client.containers.run(IMAGE, ['sleep', '3600'], name='%s-%s' % (prefix, name), detach=True, dns=['127.0.0.1'])
 
@@ -265,16 +248,8 @@ class CreatingApi(RacingApi):
         return super().create_network(body)
 
 
-def _ensure_network():
-    if not _module_available('network_manager', 'module_utils'):
-        pytest.skip('the network module is not on this branch yet')
-    from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
-    return ensure_network
-
-
 @pytest.mark.parametrize('subnet', ['10.210.71.0/24', None], ids=['fixed-subnet', 'daemon-picked-subnet'])
 def test_network_created_by_another_client_meanwhile(race, subnet):
-    ensure_network = _ensure_network()
     prefix, client, api = race
     name = prefix + '-same'
     params = dict(name=name, labels={'who': 'module'})
@@ -302,7 +277,7 @@ def test_network_created_by_another_client_meanwhile(race, subnet):
 
 def test_container_connected_by_another_client_meanwhile(race):
     prefix, client, api = race
-    net = _network(client, prefix + '-net', '10.210.73.0/24')
+    net = create_network(client, prefix + '-net', '10.210.73.0/24')
     client.containers.run(IMAGE, ['sleep', '3600'], name=prefix + '-c1', detach=True, dns=['127.0.0.1'])
     params = dict(network=prefix + '-net', container=prefix + '-c1', ipv4_address='10.210.73.10', aliases=['one'])
 
@@ -325,7 +300,7 @@ def test_container_connected_by_another_client_meanwhile(race):
 
 def test_address_taken_by_another_container_meanwhile(race):
     prefix, client, api = race
-    net = _network(client, prefix + '-net', '10.210.74.0/24')
+    net = create_network(client, prefix + '-net', '10.210.74.0/24')
     for name in ('c1', 'c2'):
         client.containers.run(IMAGE, ['sleep', '3600'], name='%s-%s' % (prefix, name), detach=True, dns=['127.0.0.1'])
     racing = RacingApi(api, connect=[lambda: net.connect(prefix + '-c2', ipv4_address='10.210.74.10')])

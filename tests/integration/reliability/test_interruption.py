@@ -24,11 +24,11 @@ import threading
 import time
 
 import pytest
-import rel_figures
-import rel_play
 from docker.types import IPAMConfig, IPAMPool
-from harness import ansible_env, play, remove_prefixed, task
-from rel_gate import WriteGate
+
+from ansible_collections.labnet.docker.tests.integration.harness import ansible_env, play, playbook_command, remove_prefixed, task, write_play
+from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_gate import WriteGate
 
 P = 'lnrel-intr'
 NET = P + '-net'
@@ -171,11 +171,11 @@ def run_interrupted(engine, tasks, point, how):
     events = Events(client)
     with tempfile.TemporaryDirectory(prefix='labnet-intr-') as tmp:
         gate = WriteGate(engine.socket_path, os.path.join(tmp, 'gate.sock')).start()
-        path = rel_play.write_play(tmp, [dict(entry, ignore_errors=False) for entry in tasks])
+        path = write_play(tmp, [dict(entry, ignore_errors=False) for entry in tasks])
         env = ansible_env(DOCKER_HOST=gate.url, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default',
                           ANSIBLE_PIPELINING='true')
         out = open(os.path.join(tmp, 'out.txt'), 'w+')
-        proc = subprocess.Popen(rel_play.command(path), env=env, cwd=tmp, stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(playbook_command(path), env=env, cwd=tmp, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         released = 0
         try:
@@ -312,11 +312,11 @@ def test_check_mode_reports_the_recovery_and_two_recoverers_do_not_fight(lab):
         for number, tasks in enumerate([[recreate_task(internal)], recovery_tasks('attachment', internal)]):
             directory = os.path.join(tmp, str(number))
             os.mkdir(directory)
-            path = rel_play.write_play(directory, [dict(entry, register='out') for entry in tasks] + [
+            path = write_play(directory, [dict(entry, register='out') for entry in tasks] + [
                 {'ansible.builtin.copy': {'content': '{{ out | to_json }}', 'dest': os.path.join(directory, 'r.json'),
                                           'mode': '0600'}}])
             environ = ansible_env(DOCKER_HOST=lab.unix_url, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default')
-            procs.append((directory, subprocess.Popen(rel_play.command(path), env=environ, cwd=directory,
+            procs.append((directory, subprocess.Popen(playbook_command(path), env=environ, cwd=directory,
                                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
         results = []
         for directory, proc in procs:

@@ -11,9 +11,9 @@ written out by hand below, not computed with the module's own rules.
 import calendar
 import time
 
-import rel_figures
-from harness import play, task
-from rel_snapshot import from_task_result, lost, snapshot_task
+from ansible_collections.labnet.docker.tests.integration.harness import play, task
+from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_snapshot import from_task_result, lost, snapshot_task
 
 P = 'lnrel-prune'
 MANAGED = {'labnet.docker.managed': 'true'}

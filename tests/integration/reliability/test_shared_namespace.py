@@ -5,9 +5,8 @@ joins the owner's new namespace). Real packets, so this runs on the shared engin
 
 import re
 
-import rel_figures
-from harness import task
-from rel_play import run_collect
+from ansible_collections.labnet.docker.tests.integration.harness import run_collect, task
+from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
 
 
 def _converge(prefix):

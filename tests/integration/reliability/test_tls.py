@@ -12,8 +12,8 @@ import re
 import shutil
 import uuid
 
-import rel_figures
-from rel_play import run_collect
+from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
+from ansible_collections.labnet.docker.tests.integration.harness import run_collect
 
 GROUP = 'group/labnet.docker.docker'
 

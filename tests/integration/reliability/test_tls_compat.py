@@ -5,7 +5,7 @@ module_defaults, and tls_hostname falls back to DOCKER_TLS_HOSTNAME: a wrong nam
 refused by the certificate check, a right one passes, and the task's own tls_hostname wins.
 """
 
-from rel_play import run_collect
+from ansible_collections.labnet.docker.tests.integration.harness import run_collect
 
 GROUP = 'group/labnet.docker.docker'
 

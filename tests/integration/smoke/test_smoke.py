@@ -1,13 +1,13 @@
 """One playbook per module against the real daemon, each change followed by an idempotent re-run.
 
 Small on purpose: scripts/matrix.sh runs it (with tests/unit) under every ansible-core version the
-collection claims, each in its own venv; only ansible-core's own plugins are used.
+collection claims, each in its own venv; only ansible-core's own plugins are used (harness.run_collect reads
+the results from a file, so no callback plugin outside ansible-core is needed).
 """
 
 import ipaddress
 
-from harness import free_subnet
-from rel_play import run_collect
+from ansible_collections.labnet.docker.tests.integration.harness import free_subnet, run_collect
 
 
 def _mod(module, **args):

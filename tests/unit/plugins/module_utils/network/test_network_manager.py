@@ -1,9 +1,10 @@
-"""The executor against a small in-memory stand-in for DockerApi (the real daemon is in tests/integration)."""
+"""The executor against the unit tests' fake daemon (tests/unit/fake_api.py; the real one is in tests/integration)."""
 
 import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
+from ansible_collections.labnet.docker.tests.unit.fake_api import FakeApi
 
 NET = {'Name': 'net', 'Id': 'a' * 64, 'Created': '2026-01-01T00:00:01Z', 'Scope': 'local', 'Driver': 'bridge',
        'EnableIPv6': False, 'Internal': False, 'Attachable': False, 'Ingress': False, 'ConfigOnly': False,
@@ -12,69 +13,6 @@ NET = {'Name': 'net', 'Id': 'a' * 64, 'Created': '2026-01-01T00:00:01Z', 'Scope'
 WEB = {'Id': 'w' * 64, 'Name': '/web', 'State': {'Running': True},
        'NetworkSettings': {'Networks': {'net': {'NetworkID': 'a' * 64, 'IPAMConfig': {'IPv4Address': '10.201.1.5'},
                                                 'Aliases': ['www', 'w' * 12], 'IPAddress': '10.201.1.5'}}}}
-
-
-class FakeApi:
-    """Networks and containers in dicts; every write is recorded in ``calls``."""
-
-    api_version = '1.41'
-
-    def __init__(self, networks=(), containers=(), fail_create=None):
-        self.networks = dict((net['Id'], dict(net)) for net in networks)
-        self.containers = dict((c['Id'], c) for c in containers)
-        self.calls = []
-        self.journal_calls = []
-        self.fail_create = fail_create
-        self.counter = 0
-
-    def list_networks(self, filters=None):
-        rows = list(self.networks.values())
-        if filters and filters.get('name'):
-            rows = [r for r in rows if filters['name'][0] in r['Name']]
-        if filters and filters.get('label'):
-            rows = [r for r in rows if filters['label'][0] in (r.get('Labels') or {})]
-        return [dict(r) for r in rows]
-
-    def inspect_network(self, net_id, verbose=False):
-        return dict(self.networks[net_id]) if net_id in self.networks else None
-
-    def list_containers(self, filters=None):
-        wanted = set(filters['network'])
-        return [{'Id': c['Id'], 'Names': [c['Name']]} for c in self.containers.values()
-                if set(c['NetworkSettings']['Networks']) & wanted
-                or any(ep.get('NetworkID') in wanted for ep in c['NetworkSettings']['Networks'].values())]
-
-    def inspect_container(self, cid):
-        return self.containers.get(cid)
-
-    def create_network(self, body):
-        # Journals (config-only networks, see journal.py) are recorded apart, so the calls read as the change.
-        (self.journal_calls if body.get('ConfigOnly') else self.calls).append(('create', body['Name']))
-        if self.fail_create and self.fail_create(body):
-            raise LabnetDockerError('creating network %s failed: refused' % body['Name'])
-        self.counter += 1
-        net_id = str(self.counter) * 64
-        self.networks[net_id] = dict(NET, Id=net_id, Name=body['Name'], Created='2026-01-02T00:00:0%dZ' % self.counter,
-                                     Internal=body.get('Internal', False), Labels=body.get('Labels', {}),
-                                     ConfigOnly=body.get('ConfigOnly', False))
-        return net_id
-
-    def remove_network(self, net_id):
-        journal = (self.networks.get(net_id) or {}).get('ConfigOnly')
-        (self.journal_calls if journal else self.calls).append(('remove', net_id))
-        self.networks.pop(net_id, None)
-
-    def remove_unused_network(self, net_id):
-        if net_id not in self.networks:
-            return 'it no longer exists'
-        self.remove_network(net_id)
-        return None
-
-    def connect(self, net_id, container, endpoint_config):
-        self.calls.append(('connect', net_id, container, endpoint_config))
-
-    def disconnect(self, net_id, container, force=False):
-        self.calls.append(('disconnect', net_id, container, force))
 
 
 def params(**extra):

@@ -1,4 +1,5 @@
-"""ProbeRunner's bookkeeping with a small fake client; real runs are in tests/integration."""
+"""ProbeRunner's bookkeeping against the unit tests' fake daemon (tests/unit/fake_api.py); real runs are in
+tests/integration."""
 
 import threading
 
@@ -7,28 +8,9 @@ import pytest
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.probe.spec import Probe
 from ansible_collections.labnet.docker.plugins.module_utils.probe.run import ProbeRunner, run_probes
+from ansible_collections.labnet.docker.tests.unit.fake_api import FakeApi, container
 
 OPENBSD_NC_USAGE = "nc: invalid option -- 'e'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval]\n"
-
-
-class FakeApi:
-    """Containers by name; ``answer(argv)`` gives each exec's (exit code, output)."""
-
-    def __init__(self, containers, answer):
-        self.containers = containers
-        self.answer = answer
-        self.runs = []
-
-    def inspect_container(self, name):
-        return self.containers.get(name)
-
-    def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
-        self.runs.append((container, cmd, user))
-        return self.answer(cmd)
-
-
-def running(name, image='debian-slim'):
-    return {'Id': name + '-id', 'Config': {'Image': image}, 'State': {'Running': True, 'Status': 'running'}}
 
 
 def openbsd_nc(argv):
@@ -36,7 +18,7 @@ def openbsd_nc(argv):
 
 
 def test_nc_without_e_falls_back_to_z_once_per_container():
-    api = FakeApi({'c1': running('c1')}, openbsd_nc)
+    api = FakeApi(containers=[container('c1')], answer=openbsd_nc)
     runner = ProbeRunner(api)
     probes = [Probe('c1', 'c2', 'tcp', port=80), Probe('c1', 'c3', 'tcp', port=22)]
     runner.check_sources(probes)
@@ -48,7 +30,7 @@ def test_nc_without_e_falls_back_to_z_once_per_container():
 
 
 def test_nc_with_neither_style_is_an_error():
-    api = FakeApi({'c1': running('c1')}, lambda argv: (1, "nc: unrecognized option '%s'" % argv[3]))
+    api = FakeApi(containers=[container('c1')], answer=lambda argv: (1, "nc: unrecognized option '%s'" % argv[3]))
     runner = ProbeRunner(api)
     probe = Probe('c1', 'c2', 'tcp', port=80)
     runner.check_sources([probe])
@@ -58,8 +40,8 @@ def test_nc_with_neither_style_is_an_error():
 
 
 def test_missing_tool_names_container_and_image():
-    api = FakeApi({'c1': running('c1', 'debian:12-slim')},
-                  lambda argv: (127, "timeout: failed to run command 'ping': No such file or directory\n"))
+    api = FakeApi(containers=[container('c1', image='debian:12-slim')],
+                  answer=lambda argv: (127, "timeout: failed to run command 'ping': No such file or directory\n"))
     runner = ProbeRunner(api)
     probe = Probe('c1', 'c2', 'ping', count=1)
     runner.check_sources([probe])
@@ -69,8 +51,7 @@ def test_missing_tool_names_container_and_image():
 
 
 def test_sources_are_checked_once_and_all_problems_named():
-    exited = dict(running('c3'), State={'Running': False, 'Status': 'exited'})
-    api = FakeApi({'c1': running('c1'), 'c3': exited}, lambda argv: (0, ''))
+    api = FakeApi(containers=[container('c1'), container('c3', running=False)])
     probes = [Probe('c2', 'c1', 'ping', count=1), Probe('host', 'c1', 'ping', count=1),
               Probe('c3', 'c1', 'ping', count=1), Probe('c2', 'c1', 'dns')]
     with pytest.raises(LabnetDockerError) as caught:
@@ -81,7 +62,7 @@ def test_sources_are_checked_once_and_all_problems_named():
 
 
 def test_run_probes_fails_with_results_when_an_expectation_does_not_hold():
-    api = FakeApi({'c1': running('c1')}, lambda argv: (0, ''))
+    api = FakeApi(containers=[container('c1')], answer=lambda argv: (0, ''))
     with pytest.raises(LabnetDockerError) as caught:
         run_probes(api, [{'from': 'c1', 'to': 'c2', 'kind': 'tcp', 'port': 80, 'expect': 'unreachable'}])
     assert caught.value.msg == '1 of 1 probes did not hold: c1 -> c2:80 tcp: expected unreachable, observed reachable'
@@ -97,7 +78,7 @@ class CountingApi(FakeApi):
     """
 
     def __init__(self, containers, meet):
-        super().__init__(containers, self._answer)
+        super().__init__(containers=containers, answer=self._answer)
         self.lock = threading.Lock()
         self.in_flight = 0
         self.most = 0
@@ -119,7 +100,7 @@ class CountingApi(FakeApi):
 
 @pytest.mark.parametrize('parallel', [1, 3, 9])
 def test_probes_run_at_most_parallel_at_once_and_results_keep_their_order(parallel):
-    api = CountingApi({'c1': running('c1'), 'c2': running('c2')}, meet=parallel)
+    api = CountingApi([container('c1'), container('c2')], meet=parallel)
     raws = [{'from': 'c%d' % (1 + index % 2), 'to': '10.0.0.%d' % index, 'kind': 'ping',
              'expect': 'reachable' if index % 2 else 'unreachable'} for index in range(9)]
     result = run_probes(api, raws, parallel=parallel)
@@ -131,7 +112,7 @@ def test_probes_run_at_most_parallel_at_once_and_results_keep_their_order(parall
 
 
 def test_bad_parallel_is_refused_before_anything_runs():
-    api = FakeApi({'c1': running('c1')}, lambda argv: (0, ''))
+    api = FakeApi(containers=[container('c1')], answer=lambda argv: (0, ''))
     with pytest.raises(LabnetDockerError) as caught:
         run_probes(api, [{'from': 'c1', 'to': 'c2'}], parallel=0)
     assert caught.value.msg == 'invalid parallel: parallel 0 is out of range 1-64'
@@ -144,7 +125,7 @@ def test_a_daemon_failure_under_one_probe_fails_the_task():
             raise LabnetDockerError('running timeout in container c1 failed: cannot reach the Docker daemon')
         return (0, '')
 
-    api = FakeApi({'c1': running('c1')}, answer)
+    api = FakeApi(containers=[container('c1')], answer=answer)
     with pytest.raises(LabnetDockerError) as caught:
         run_probes(api, [{'from': 'c1', 'to': 'c%d' % index} for index in range(2, 8)], parallel=2)
     assert caught.value.msg == 'running timeout in container c1 failed: cannot reach the Docker daemon'
@@ -160,7 +141,7 @@ NSLOOKUP = 'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative 
 ])
 def test_dns_probe_with_lost_exec_output_runs_again(answers, observed, runs):
     queue = list(answers)
-    api = FakeApi({'c1': running('c1')}, lambda argv: queue.pop(0))
+    api = FakeApi(containers=[container('c1')], answer=lambda argv: queue.pop(0))
     runner = ProbeRunner(api)
     probe = Probe('c1', 'web', 'dns')
     runner.check_sources([probe])

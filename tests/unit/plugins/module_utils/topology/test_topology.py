@@ -1,6 +1,7 @@
-"""The topology manager against a small in-memory stand-in for DockerApi: what it reads, what it writes, in what order.
+"""The topology manager against the unit tests' fake daemon (tests/unit/fake_api.py): what it reads, what it
+writes (``writes``, by name), in what order.
 
-The real daemon is in tests/integration/test_topology.py; this pins down the
+The real daemon is in tests/integration/modules/test_topology.py; this pins down the
 call pattern (two listings on a run with nothing to change) and the ordering.
 """
 
@@ -9,90 +10,7 @@ import pytest
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL, MANAGED_LABEL
 from ansible_collections.labnet.docker.plugins.module_utils.topology.plan import converge_topology
-
-
-class FakeApi:
-    """Networks and containers in dicts; reads are counted, writes recorded in ``calls``."""
-
-    api_version = '1.41'
-
-    def __init__(self):
-        self.networks = {}
-        self.containers = {}
-        self.calls = []
-        self.journal_calls = []
-        self.reads = []
-        self.created = 0
-
-    def add_container(self, name):
-        cid = (name.encode().hex() + '0' * 64)[:64]
-        self.containers[cid] = {'Id': cid, 'Name': '/' + name, 'State': {'Running': True, 'Status': 'running'},
-                                'HostConfig': {'NetworkMode': 'default'}, 'NetworkSettings': {'Networks': {}}}
-        return cid
-
-    def add_network(self, name, subnet=None, labels=None):
-        return self.create_network({'Name': name, 'Labels': dict(labels or {}),
-                                    'IPAM': {'Driver': 'default', 'Config': [{'Subnet': subnet}] if subnet else []}},
-                                   record=False)
-
-    def _row(self, cid):
-        record = self.containers[cid]
-        networks = dict((name, dict(ep, Aliases=None)) for name, ep in record['NetworkSettings']['Networks'].items())
-        return {'Id': cid, 'Names': [record['Name']], 'State': 'running', 'HostConfig': record['HostConfig'],
-                'NetworkSettings': {'Networks': networks}}
-
-    def list_networks(self, filters=None):
-        self.reads.append(('list_networks', filters))
-        rows = [dict(net) for net in self.networks.values()]
-        if filters and filters.get('name'):
-            rows = [row for row in rows if filters['name'][0] in row['Name']]
-        return rows
-
-    def list_containers(self, filters=None):
-        self.reads.append(('list_containers', filters))
-        rows = [self._row(cid) for cid in self.containers]
-        if filters and filters.get('network'):
-            wanted = set(filters['network'])
-            rows = [row for row in rows if set(row['NetworkSettings']['Networks']) & wanted]
-        return rows
-
-    def inspect_container(self, ref):
-        self.reads.append(('inspect_container', ref))
-        return self.containers.get(ref)
-
-    def inspect_network(self, net_id, verbose=False):
-        self.reads.append(('inspect_network', net_id))
-        return self.networks.get(net_id)
-
-    def create_network(self, body, record=True):
-        if record:  # journals (config-only networks, see journal.py) are recorded apart
-            (self.journal_calls if body.get('ConfigOnly') else self.calls).append(('create', body['Name']))
-        self.created += 1
-        net_id = ('%02d' % self.created) * 32
-        ipam = body.get('IPAM') or {'Driver': 'default', 'Config': []}
-        self.networks[net_id] = {'Name': body['Name'], 'Id': net_id, 'Created': '2026-01-01T00:00:%02dZ' % self.created,
-                                 'Driver': 'bridge', 'Scope': 'local', 'IPAM': ipam, 'Labels': body.get('Labels') or {},
-                                 'Options': body.get('Options') or {}, 'Internal': bool(body.get('Internal')),
-                                 'EnableIPv6': False, 'Attachable': False, 'Ingress': False,
-                                 'ConfigOnly': bool(body.get('ConfigOnly')),
-                                 'ConfigFrom': {'Network': ''}, 'Containers': {}}
-        return net_id
-
-    def remove_network(self, net_id):
-        network = self.networks.pop(net_id)
-        (self.journal_calls if network['ConfigOnly'] else self.calls).append(('remove', network['Name']))
-
-    def connect(self, net_id, container, config, record=True):
-        name = self.networks[net_id]['Name']
-        self.calls.append(('connect', name, self.containers[container]['Name'][1:]))
-        self.containers[container]['NetworkSettings']['Networks'][name] = {
-            'NetworkID': net_id, 'IPAMConfig': config.get('IPAMConfig'), 'Aliases': list(config.get('Aliases') or []),
-            'Links': None, 'DriverOpts': None}
-
-    def disconnect(self, net_id, container, force=False):
-        name = self.networks[net_id]['Name']
-        self.calls.append(('disconnect', name, self.containers[container]['Name'][1:]))
-        del self.containers[container]['NetworkSettings']['Networks'][name]
+from ansible_collections.labnet.docker.tests.unit.fake_api import FakeApi
 
 
 @pytest.fixture
@@ -117,10 +35,10 @@ def lab(**extra):
 
 def test_converge_creates_then_connects_and_check_mode_plans_the_same(api):
     preview = converge_topology(api, lab(), check_mode=True)
-    assert api.calls == []
+    assert api.writes == []
     result = converge_topology(api, lab())
-    assert api.calls == [('create', 'a'), ('create', 'b'), ('connect', 'a', 'c1'), ('connect', 'a', 'c2'),
-                         ('connect', 'b', 'c3')]
+    assert api.writes == [('create', 'a'), ('create', 'b'), ('connect', 'a', 'c1'), ('connect', 'a', 'c2'),
+                          ('connect', 'b', 'c3')]
     assert preview['plan'] == result['plan'] == [
         'create network a', 'create network b', 'connect c1 to a', 'connect c2 to a',
         'connect c3 to b (ipv4_address 10.201.2.7)']
@@ -130,10 +48,10 @@ def test_converge_creates_then_connects_and_check_mode_plans_the_same(api):
 
 def test_nothing_to_change_reads_two_listings_and_writes_nothing(api):
     converge_topology(api, lab())
-    api.calls, api.reads = [], []
+    api.writes, api.reads = [], []
     result = converge_topology(api, lab())
     assert result['changed'] is False and result['plan'] == []
-    assert api.calls == []
+    assert api.writes == []
     assert [read[0] for read in api.reads] == ['list_networks', 'list_containers']
 
 
@@ -141,11 +59,11 @@ def test_aliases_are_compared_on_the_inspect_record(api):
     converge_topology(api, lab())
     params = lab()
     params['attachments'][0]['aliases'] = ['web']
-    api.calls, api.reads = [], []
+    api.writes, api.reads = [], []
     result = converge_topology(api, params)
     assert result['plan'] == ['reconnect c1 to a (aliases [] -> [web])', 'reconnect c2 to a (aliases [] -> [web])']
     assert [read[0] for read in api.reads].count('inspect_container') == 2
-    api.calls, api.reads = [], []
+    api.writes, api.reads = [], []
     assert converge_topology(api, params)['changed'] is False
 
 
@@ -153,9 +71,9 @@ def test_recreate_restores_endpoints_then_applies_attachments(api):
     converge_topology(api, lab())
     params = lab()
     params['networks'][1]['internal'] = True
-    api.calls = []
+    api.writes = []
     result = converge_topology(api, params)
-    assert api.calls == [('disconnect', 'b', 'c3'), ('remove', 'b'), ('create', 'b'), ('connect', 'b', 'c3')]
+    assert api.writes == [('disconnect', 'b', 'c3'), ('remove', 'b'), ('create', 'b'), ('connect', 'b', 'c3')]
     assert [net['action'] for net in result['networks']] == ['none', 'recreate']
     assert converge_topology(api, params)['changed'] is False
 
@@ -170,7 +88,7 @@ def test_refusal_names_every_entry_and_writes_nothing(api):
         'attachments[2] (a): container ghost not found',
         'attachments[3] (b): ipv4_address 10.201.9.9 is outside the pools of network b (10.201.2.0/24)',
     ]
-    assert api.calls == [] and api.networks == {}
+    assert api.writes == [] and api.networks == {}
 
 
 def test_purge_removes_only_the_labs_unlisted_managed_networks(api):
@@ -178,7 +96,7 @@ def test_purge_removes_only_the_labs_unlisted_managed_networks(api):
     api.add_network('other-lab', labels={MANAGED_LABEL: 'true', LAB_LABEL: 'l2'})
     api.add_network('unmanaged', labels={LAB_LABEL: 'l1'})
     result = converge_topology(api, lab(purge=True))
-    assert api.calls[0] == ('remove', 'old')
+    assert api.writes[0] == ('remove', 'old')
     assert sorted(net['Name'] for net in api.networks.values()) == ['a', 'b', 'other-lab', 'unmanaged']
     assert result['networks'][0] == dict(name='old', id=None, action='remove', purged=True)
 
@@ -190,10 +108,10 @@ def test_absent_disconnects_first_and_needs_force_only_for_foreign_containers(ap
     api.connect(external, [cid for cid in api.containers if api.containers[cid]['Name'] == '/c3'][0], {})
     params = lab(state='absent')
     params['attachments'].append(dict(network='ext', container='c3'))
-    api.calls = []
+    api.writes = []
     result = converge_topology(api, params)
-    assert api.calls == [('disconnect', 'ext', 'c3'), ('disconnect', 'a', 'c1'), ('disconnect', 'a', 'c2'),
-                         ('remove', 'a'), ('disconnect', 'b', 'c3'), ('remove', 'b')]
+    assert api.writes == [('disconnect', 'ext', 'c3'), ('disconnect', 'a', 'c1'), ('disconnect', 'a', 'c2'),
+                          ('remove', 'a'), ('disconnect', 'b', 'c3'), ('remove', 'b')]
     assert [net['action'] for net in result['networks']] == ['remove', 'remove']
     with pytest.raises(LabnetDockerError) as caught:
         converge_topology(api, dict(state='absent', networks=[dict(name='ext')]))

@@ -7,17 +7,13 @@ default lab name is derived from, and names every object with the test's prefix.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import socket
-import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
-import yaml
 
-from harness import BIN, ansible_env, taken_port
+from ansible_collections.labnet.docker.tests.integration.harness import run_plays, taken_port
 
 pytestmark = pytest.mark.slow
 
@@ -31,29 +27,22 @@ def free_port():
 
 
 def run_role(tmp_path, role, role_vars, *args):
-    """Run labnet.docker.<role> alone from a playbook in tmp_path; return (rc, the role's checks, failures)."""
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(yaml.safe_dump([{
+    """Run labnet.docker.<role> alone from a playbook in tmp_path; return (rc, the role's checks, failures, changed)."""
+    rc, plays, dummy = run_plays([{
         'hosts': 'localhost', 'gather_facts': False,
         'tasks': [
             {'name': 'The role', 'ansible.builtin.include_role': {'name': 'labnet.docker.' + role}, 'vars': role_vars},
         ],
-    }]))
-    inventory = tmp_path / 'hosts.ini'
-    inventory.write_text('localhost ansible_connection=local\n')
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', str(inventory), str(playbook)] + list(args),
-                          env=ansible_env(), cwd=str(tmp_path), capture_output=True, text=True, timeout=600, check=False)
-    report = json.loads(proc.stdout)
+    }], extra_args=args, directory=tmp_path)
     failed, checks, changed = [], None, 0
-    for task in report['plays'][0]['tasks']:
-        result = task['hosts'].get('localhost', {})
+    for result in plays[0]:
         changed += bool(result.get('changed'))
         if result.get('failed'):
-            failed.append((task['task']['name'], result.get('msg')))
+            failed.append((result['name'], result.get('msg')))
         facts = result.get('ansible_facts') or {}
         if role + '_checks' in facts:
             checks = facts[role + '_checks']
-    return proc.returncode, checks, failed, changed
+    return rc, checks, failed, changed
 
 
 def derived_lab(tmp_path):

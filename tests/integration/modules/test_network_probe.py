@@ -13,10 +13,9 @@ import subprocess
 import tarfile
 import time
 
-import docker
 import pytest
 
-from harness import play, task
+from ansible_collections.labnet.docker.tests.integration.harness import play, task
 
 HTTPD = ('httpd', '-f', '-vv', '-p', '80', '-h', '/www')  # -vv logs each request: proof it arrived
 pytestmark = pytest.mark.slow
@@ -63,12 +62,6 @@ def wait_listening(host, port, seconds=10):
             time.sleep(0.1)
 
 
-def make_network(docker_client, name, subnets, **kwargs):
-    pools = [docker.types.IPAMPool(subnet=subnet) for subnet in subnets]
-    return docker_client.networks.create(name, driver='bridge', ipam=docker.types.IPAMConfig(pool_configs=pools),
-                                         **kwargs)
-
-
 def requests_seen(container):
     return [line.split('url:')[1] for line in container.logs().decode().splitlines() if 'url:' in line]
 
@@ -106,8 +99,8 @@ def test_default_bridge_reaches_by_ip_but_not_by_name(make_container):
     assert requests_seen(c2) == ['/', '/']  # one GET per run, from inside c1
 
 
-def test_user_defined_bridge_resolves_and_reaches_by_name(docker_client, prefix, make_container):
-    net = make_network(docker_client, prefix + '-net', ['10.203.1.0/24', 'fd00:203:1::/64'], enable_ipv6=True)
+def test_user_defined_bridge_resolves_and_reaches_by_name(docker_client, prefix, make_container, make_network):
+    net = make_network(prefix + '-net', '10.203.1.0/24', 'fd00:203:1::/64', enable_ipv6=True)
     c1 = make_container('c1', network=net.name)
     c2 = make_container('c2', command=HTTPD, network=net.name)
     ip2, ip6 = address(c2, net.name), address(c2, net.name, 'GlobalIPv6Address')
@@ -135,9 +128,9 @@ def test_user_defined_bridge_resolves_and_reaches_by_name(docker_client, prefix,
     assert sorted(requests_seen(c2)) == ['/', '/', '/missing']  # probes run in parallel: any arrival order
 
 
-def test_two_user_defined_bridges_are_isolated(docker_client, prefix, make_container):
-    net1 = make_network(docker_client, prefix + '-one', ['10.203.2.0/24'])
-    net2 = make_network(docker_client, prefix + '-two', ['10.203.3.0/24'])
+def test_two_user_defined_bridges_are_isolated(docker_client, prefix, make_container, make_network):
+    net1 = make_network(prefix + '-one', '10.203.2.0/24')
+    net2 = make_network(prefix + '-two', '10.203.3.0/24')
     a1 = make_container('a1', network=net1.name)
     a2 = make_container('a2', command=HTTPD, network=net1.name)
     b1 = make_container('b1', command=HTTPD, network=net2.name)
@@ -210,12 +203,12 @@ def test_published_port_answers_from_host(make_container, engine_target, engine_
     assert sorted(requests_seen(web)) == sorted(['/', '/missing'] + (['/'] if engine_target is None else []))
 
 
-def test_internal_network_cannot_reach_published_port(docker_client, prefix, make_container, engine_address):
+def test_internal_network_cannot_reach_published_port(docker_client, prefix, make_container, engine_address, make_network):
     port = free_port()
     web = make_container('web', command=HTTPD, ports={'80/tcp': port})
     wait_listening(engine_address, port)
-    inner = make_network(docker_client, prefix + '-internal', ['10.203.4.0/24'], internal=True)
-    outer = make_network(docker_client, prefix + '-outer', ['10.203.5.0/24'])
+    inner = make_network(prefix + '-internal', '10.203.4.0/24', internal=True)
+    outer = make_network(prefix + '-outer', '10.203.5.0/24')
     i1 = make_container('i1', network=inner.name)
     i2 = make_container('i2', network=inner.name)
     r1 = make_container('r1', network=outer.name)
@@ -236,8 +229,8 @@ def test_internal_network_cannot_reach_published_port(docker_client, prefix, mak
     assert requests_seen(web) == []
 
 
-def test_expectation_that_does_not_hold_fails_naming_the_pair(docker_client, prefix, make_container):
-    net = make_network(docker_client, prefix + '-net', ['10.203.6.0/24'])
+def test_expectation_that_does_not_hold_fails_naming_the_pair(docker_client, prefix, make_container, make_network):
+    net = make_network(prefix + '-net', '10.203.6.0/24')
     c1 = make_container('c1', network=net.name)
     c2 = make_container('c2', network=net.name)  # sleeps: nothing listens on port 80
     ip2 = address(c2, net.name)

@@ -11,10 +11,9 @@ import ipaddress
 import socket
 import time
 
-import docker
 import pytest
 
-from harness import free_subnet, play, task
+from ansible_collections.labnet.docker.tests.integration.harness import free_subnet, play, task
 
 pytestmark = pytest.mark.slow
 
@@ -35,17 +34,12 @@ def address(container, network):
     return container.attrs['NetworkSettings']['Networks'][network]['IPAddress']
 
 
-def make_network(docker_client, name, subnet):
-    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet)])
-    return docker_client.networks.create(name, driver='bridge', ipam=ipam)
-
-
 @pytest.fixture
-def two_bridges(docker_client, prefix):
+def two_bridges(docker_client, prefix, make_network):
     """Two isolated bridges with /24s of their own; the prefix fixture removes them."""
     block = ipaddress.ip_network(free_subnet(docker_client, new_prefix=23))
     one, two = [str(subnet) for subnet in block.subnets(new_prefix=24)]
-    return make_network(docker_client, prefix + '-one', one), make_network(docker_client, prefix + '-two', two)
+    return make_network(prefix + '-one', one), make_network(prefix + '-two', two)
 
 
 def start_slow_server(make_container, network):

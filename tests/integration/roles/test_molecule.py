@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from harness import BIN, ROOT
+from ansible_collections.labnet.docker.tests.integration.harness import BIN, ROOT
 
 MOLECULE_DIR = os.path.join(ROOT, 'molecule')
 LOG_DIR = os.path.join(ROOT, 'build', 'molecule')

@@ -4,7 +4,7 @@ import glob
 import os
 import subprocess
 
-from harness import BIN, ROOT
+from ansible_collections.labnet.docker.tests.integration.harness import BIN, ROOT
 
 
 def _run(cmd, cwd, collections_path=None):

@@ -8,7 +8,6 @@ documents. The one change: site.yml's prefix becomes the test's, so teardown fin
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -17,7 +16,7 @@ import tarfile
 
 import pytest
 
-from harness import BIN, ROOT
+from ansible_collections.labnet.docker.tests.integration.harness import BIN, ROOT, run_playbook_file
 
 pytestmark = pytest.mark.slow
 
@@ -57,11 +56,11 @@ def sh(block, cwd, env):
 
 
 def playbook(cwd, env, *args):
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), 'site.yml'] + list(args), cwd=str(cwd),
-                          env=dict(env, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json'), capture_output=True, text=True,
-                          timeout=600, check=False)
-    assert proc.returncode == 0, (args, proc.stdout[-3000:], proc.stderr[-3000:])
-    return json.loads(proc.stdout)['stats']['localhost']
+    """site.yml of the infra repository, with its own ansible.cfg and inventory and the user's environment ``env``."""
+    run = run_playbook_file(os.path.join(str(cwd), 'site.yml'), False, args, cwd=str(cwd),
+                            environ=dict(env, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json'))
+    assert run.returncode == 0, (args, run.stdout[-3000:], run.stderr[-3000:])
+    return run.report['stats']['localhost']
 
 
 def test_readme_install_steps_in_a_new_infra_repo(docker_client, prefix, tmp_path):

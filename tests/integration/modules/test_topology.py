@@ -6,7 +6,7 @@ they can run in parallel.
 
 import pytest
 
-from harness import play, task
+from ansible_collections.labnet.docker.tests.integration.harness import create_network, play, task
 
 MANAGED = 'labnet.docker.managed'
 LAB = 'labnet.docker.lab'
@@ -37,7 +37,7 @@ def _topology(prefix, octet, **extra):
 def _start(make_container, docker_client, prefix, *names, **kwargs):
     """Containers on an internal network of the test's own (HOME), so they need nothing of the default bridge."""
     if not docker_client.networks.list(names=[prefix + HOME]):
-        docker_client.networks.create(prefix + HOME, internal=True)
+        create_network(docker_client, prefix + HOME, internal=True)
     for name in names:
         make_container(name, network=prefix + HOME, **kwargs)
 
@@ -153,7 +153,7 @@ def test_changes_reconnect_and_recreate_keep_endpoints(prefix, make_container, d
     assert attached[prefix + '-front'] == {prefix + '-c1': (None, ['web']), prefix + '-c2': (None, ['web'])}
 
 
-def test_purge_is_scoped_by_lab(prefix, make_container, docker_client):
+def test_purge_is_scoped_by_lab(prefix, make_container, docker_client, make_network):
     other_lab = prefix + '-other'
     keep = dict(name=prefix + '-keep', ipam_config=[dict(subnet='10.208.10.0/24')])
     setup = play([
@@ -162,7 +162,7 @@ def test_purge_is_scoped_by_lab(prefix, make_container, docker_client):
         task('network', name=prefix + '-nolab'),  # managed, but in no lab
     ])
     assert [result.get('failed', False) for result in setup] == [False, False, False], setup
-    docker_client.networks.create(prefix + '-unmanaged')
+    make_network(prefix + '-unmanaged')
     make_container('c1', network=prefix + '-old2')
     old2 = _networks(docker_client, prefix)[prefix + '-old2']['Id']
     purge = dict(lab=prefix, purge=True, networks=[keep])
@@ -190,11 +190,11 @@ def _short(result, name):
     return [action['id'][:12] for action in result['actions'] if action.get('network') == name][0]
 
 
-def test_refusals_change_nothing(prefix, make_container, docker_client):
+def test_refusals_change_nothing(prefix, make_container, docker_client, make_network):
     _start(make_container, docker_client, prefix, 'c1', 'c2')
     make_container('shared', network_mode='container:%s-c1' % prefix, dns=None)
-    docker_client.networks.create(prefix + '-existing', ipam=_pool('10.208.20.0/24'))
-    docker_client.networks.create(prefix + '-taken', ipam=_pool('10.208.21.0/24'))
+    make_network(prefix + '-existing', '10.208.20.0/24')
+    make_network(prefix + '-taken', '10.208.21.0/24')
     docker_client.networks.get(prefix + '-taken').connect(prefix + '-c2', ipv4_address='10.208.21.5')
     before = (_networks(docker_client, prefix), _attached(docker_client, prefix))
     new = dict(name=prefix + '-new', ipam_config=[dict(subnet='10.208.22.0/24')])
@@ -244,14 +244,9 @@ def test_refusals_change_nothing(prefix, make_container, docker_client):
     assert (_networks(docker_client, prefix), _attached(docker_client, prefix)) == before
 
 
-def _pool(subnet):
-    import docker
-    return docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet)])
-
-
-def test_absent_disconnects_and_removes(prefix, make_container, docker_client):
+def test_absent_disconnects_and_removes(prefix, make_container, docker_client, make_network):
     _start(make_container, docker_client, prefix, 'c1', 'c2', 'c3')
-    docker_client.networks.create(prefix + '-external', ipam=_pool('10.208.30.0/24'))
+    make_network(prefix + '-external', '10.208.30.0/24')
     topo = _topology(prefix, 5)
     topo['attachments'].append(dict(network=prefix + '-external', container=prefix + '-c3'))
     absent = dict(topo, state='absent')

@@ -5,7 +5,7 @@ This file's range: free /24s inside 10.221.0.0/16 (harness.free_subnet), so it n
 
 import ipaddress
 
-from harness import free_subnet, play, task
+from ansible_collections.labnet.docker.tests.integration.harness import free_subnet, play, task
 
 
 def _subnet(client):
@@ -58,12 +58,12 @@ def test_network_name_and_iprange_aliases(docker_client, prefix):
     assert docker_client.api.inspect_network(net)['IPAM']['Config'][0]['IPRange'] == str(subnet)
 
 
-def test_exclusive_disconnects_unlisted_containers(docker_client, prefix, make_container):
+def test_exclusive_disconnects_unlisted_containers(docker_client, prefix, make_container, make_network):
     net = prefix + '-only'
     subnet, host = _subnet(docker_client)
-    docker_client.networks.create(net, driver='bridge', ipam={'Driver': 'default', 'Config': [{'Subnet': str(subnet)}]})
+    make_network(net, str(subnet))
     other = prefix + '-other'
-    docker_client.networks.create(other, driver='bridge')
+    make_network(other)
     names = dict((suffix, '%s-%s' % (prefix, suffix)) for suffix in ('app1', 'app2', 'stray', 'idle', 'elsewhere'))
     make_container('app1', network=net)
     make_container('app2')
@@ -117,10 +117,10 @@ def test_exclusive_disconnects_unlisted_containers(docker_client, prefix, make_c
     assert endpoint['IPAddress'] == host(60)
 
 
-def test_exclusive_takes_a_strays_address_and_refuses_what_it_cannot_do(docker_client, prefix, make_container):
+def test_exclusive_takes_a_strays_address_and_refuses_what_it_cannot_do(docker_client, prefix, make_container, make_network):
     net = prefix + '-take'
     subnet, host = _subnet(docker_client)
-    docker_client.networks.create(net, driver='bridge', ipam={'Driver': 'default', 'Config': [{'Subnet': str(subnet)}]})
+    make_network(net, str(subnet))
     names = dict((suffix, '%s-%s' % (prefix, suffix)) for suffix in ('new', 'holder', 'plain'))
     make_container('new')
     holder = make_container('holder')

@@ -6,20 +6,17 @@ An unscoped prune runs only in check mode.
 """
 
 import os
-import sys
 from datetime import datetime, timedelta, timezone
 
-from harness import COLLECTIONS, play, task
-
-sys.path.insert(0, COLLECTIONS)
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import connect  # noqa: E402
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import connect
+from ansible_collections.labnet.docker.tests.integration.harness import play, task
 
 SCOPE = 'labnet.test.prune'
 
 
-def make_network(client, name, *labels, **kwargs):
-    label_map = dict(label.split('=', 1) if '=' in label else (label, '') for label in labels)
-    return client.networks.create(name, driver='bridge', labels=label_map, **kwargs)
+def label_map(*labels):
+    """'key=value' (or 'key') strings as a labels dict."""
+    return dict(label.split('=', 1) if '=' in label else (label, '') for label in labels)
 
 
 def names(entries):
@@ -30,9 +27,9 @@ def existing(client, prefix):
     return sorted(net.name for net in client.networks.list(filters={'name': prefix}) if net.name.startswith(prefix))
 
 
-def test_check_mode_lists_exactly_what_a_real_prune_removes(docker_client, prefix, make_container):
+def test_check_mode_lists_exactly_what_a_real_prune_removes(docker_client, prefix, make_container, make_network):
     scope = '%s=%s' % (SCOPE, prefix)
-    nets = {key: make_network(docker_client, '%s-%s' % (prefix, key), scope, *extra)
+    nets = {key: make_network('%s-%s' % (prefix, key), labels=label_map(scope, *extra))
             for key, extra in (('idle', ()), ('idle2', ('other=1',)), ('running', ()), ('created', ()),
                                ('exited', ()), ('kept', ('keep=yes',)))}
     make_container('run', network=nets['running'].name)
@@ -66,16 +63,16 @@ def test_check_mode_lists_exactly_what_a_real_prune_removes(docker_client, prefi
     done.start()
 
 
-def test_until_label_and_managed_filters(docker_client, prefix):
+def test_until_label_and_managed_filters(docker_client, prefix, make_network):
     scope = '%s=%s' % (SCOPE, prefix)
     lab = 'labnet.docker.lab=' + prefix
     managed = 'labnet.docker.managed=true'
     nets = {
-        'plain': make_network(docker_client, prefix + '-plain', scope),
-        'tier': make_network(docker_client, prefix + '-tier', scope, 'tier=web'),
-        'lab': make_network(docker_client, prefix + '-lab', managed, lab),
-        'lab-unmanaged': make_network(docker_client, prefix + '-lab-unmanaged', lab),
-        'other-lab': make_network(docker_client, prefix + '-other-lab', scope, managed, 'labnet.docker.lab=elsewhere'),
+        'plain': make_network(prefix + '-plain', labels=label_map(scope)),
+        'tier': make_network(prefix + '-tier', labels=label_map(scope, 'tier=web')),
+        'lab': make_network(prefix + '-lab', labels=label_map(managed, lab)),
+        'lab-unmanaged': make_network(prefix + '-lab-unmanaged', labels=label_map(lab)),
+        'other-lab': make_network(prefix + '-other-lab', labels=label_map(scope, managed, 'labnet.docker.lab=elsewhere')),
     }
     future = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
     past = int((datetime.now(timezone.utc) - timedelta(hours=1)).timestamp())
@@ -110,8 +107,8 @@ def test_until_label_and_managed_filters(docker_client, prefix):
     assert existing(docker_client, prefix) == sorted(nets[key].name for key in ('tier', 'lab-unmanaged'))
 
 
-def test_bad_filters_fail_and_change_nothing(docker_client, prefix):
-    make_network(docker_client, prefix + '-idle', '%s=%s' % (SCOPE, prefix))
+def test_bad_filters_fail_and_change_nothing(docker_client, prefix, make_network):
+    make_network(prefix + '-idle', labels=label_map('%s=%s' % (SCOPE, prefix)))
     before = existing(docker_client, prefix)
     results = play([
         task('network_prune', filters={'label': '%s=%s' % (SCOPE, prefix), 'dangling': True}),
@@ -131,9 +128,9 @@ def test_bad_filters_fail_and_change_nothing(docker_client, prefix):
     assert existing(docker_client, prefix) == before
 
 
-def test_unscoped_check_mode_spares_predefined_and_busy_networks(docker_client, prefix, make_container):
-    idle = make_network(docker_client, prefix + '-idle')
-    busy = make_network(docker_client, prefix + '-busy')
+def test_unscoped_check_mode_spares_predefined_and_busy_networks(docker_client, prefix, make_container, make_network):
+    idle = make_network(prefix + '-idle')
+    busy = make_network(prefix + '-busy')
     make_container('held', start=False, network=busy.name)
     result = play([task('network_prune', check=True)])[0]   # check mode only: the daemon is shared
     listed = names(result['networks'])
@@ -146,9 +143,9 @@ def test_unscoped_check_mode_spares_predefined_and_busy_networks(docker_client, 
     assert existing(docker_client, prefix) == sorted([idle.name, busy.name])
 
 
-def test_removal_refused_when_a_network_became_busy(docker_client, prefix, make_container):
+def test_removal_refused_when_a_network_became_busy(docker_client, prefix, make_container, make_network):
     """What a prune reports when a container connects between the computation and the removal."""
-    net = make_network(docker_client, prefix + '-busy')
+    net = make_network(prefix + '-busy')
     make_container('late', network=net.name)
     api = connect({'docker_host': os.environ.get('DOCKER_HOST')})
     reason = api.remove_unused_network(net.id)

@@ -6,7 +6,7 @@ import subprocess
 
 import yaml
 
-from harness import ROOT
+from ansible_collections.labnet.docker.tests.integration.harness import ROOT
 
 HTML = os.path.join(ROOT, 'build', 'docs', 'html')
 

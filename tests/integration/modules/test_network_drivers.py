@@ -6,8 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from docker.errors import APIError
-from harness import play, task
-from network_helpers import endpoint_of, on_network
+
+from ansible_collections.labnet.docker.tests.integration.harness import play, task
+from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import endpoint_of, on_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
 
@@ -137,7 +138,7 @@ def test_config_only_and_config_from(prefix, docker_client, veth):
     assert [p['Subnet'] for p in network['IPAM']['Config']] == ['10.201.42.0/24']
 
 
-def test_duplicate_names_are_resolved_and_reported(prefix, docker_client, make_container):
+def test_duplicate_names_are_resolved_and_reported(prefix, docker_client, make_container, make_network):
     name = prefix + '-dup'
     oldest = docker_client.api.create_network(name, check_duplicate=False)['Id']
     try:
@@ -147,7 +148,7 @@ def test_duplicate_names_are_resolved_and_reported(prefix, docker_client, make_c
                     % (docker_client.version()['Version'], name, exc.explanation))
     busy = docker_client.api.create_network(name, check_duplicate=False)['Id']
     # The daemon resolves a network named at container start by name, so attach by ID afterwards.
-    helper = docker_client.networks.create(prefix + '-helper')
+    helper = make_network(prefix + '-helper')
     docker_client.networks.get(busy).connect(make_container('web', network=helper.name))
     checked, resolved, again = play([task('network', check=True, name=name), task('network', name=name),
                                      task('network', name=name)])

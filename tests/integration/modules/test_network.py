@@ -5,8 +5,8 @@ Subnets come from this suite's range (10.201.0.0/16, fd00:201::/32); each test u
 
 import pytest
 
-from harness import play, task
-from network_helpers import on_network
+from ansible_collections.labnet.docker.tests.integration.harness import RUN_ID, RUN_LABEL, play, task
+from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import on_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
 
@@ -156,11 +156,10 @@ def test_pools_of_one_family_settle(prefix, docker_client):
     assert results[1]['network']['Id'] == results[0]['network']['Id']
 
 
-def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
+def test_refusals_are_exact_and_change_nothing(prefix, docker_client, make_network):
     name = prefix + '-bad'
-    existing = docker_client.networks.create(prefix + '-existing', ipam={
-        'Config': [{'Subnet': '10.201.20.0/24'}]}).name
-    docker_client.networks.create(prefix + '-plain', labels={'a': 'b'})
+    existing = make_network(prefix + '-existing', '10.201.20.0/24').name
+    make_network(prefix + '-plain', labels={'a': 'b'})
     before = snapshot(docker_client, prefix)
     cases = [
         (dict(ipam_config=[{'subnet': '10.201.300.0/24'}]),
@@ -234,7 +233,7 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
          're-create a network on every run use recreate: always'),
         (dict(name=prefix + '-plain', labels={'a': 'c'}, internal=True, recreate='never'),
          "network %s-plain differs from the task and recreate is never: internal: False -> True; "
-         "labels: {'a': 'b'} -> {'a': 'c'}" % prefix),
+         "labels: {'a': 'b', %r: %r} -> {'a': 'c', %r: %r}" % (prefix, RUN_LABEL, RUN_ID, RUN_LABEL, RUN_ID)),
     ]
     # Check mode refuses the same way (only the daemon's own refusals, ingress and overlay here, need a real run).
     checked = [0, 9, 11, 12, 20, 24]
@@ -252,14 +251,15 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client):
         assert result['changed'] is False and not result.get('failed')
     never = results[len(cases) - 1]
     assert never['differences'] == [{'field': 'internal', 'before': False, 'after': True},
-                                    {'field': 'labels', 'before': {'a': 'b'}, 'after': {'a': 'c'}}]
+                                    {'field': 'labels', 'before': {'a': 'b', RUN_LABEL: RUN_ID},
+                                     'after': {'a': 'c', RUN_LABEL: RUN_ID}}]
     assert snapshot(docker_client, prefix) == before
     assert docker_client.api.inspect_network('bridge')['Internal'] is False
 
 
-def test_absent_with_attached_containers(prefix, docker_client, make_container):
+def test_absent_with_attached_containers(prefix, docker_client, make_container, make_network):
     name = prefix + '-gone'
-    network = docker_client.networks.create(name, ipam={'Config': [{'Subnet': '10.201.25.0/24'}]})
+    network = make_network(name, '10.201.25.0/24')
     running = on_network(make_container, docker_client, 'run', name, ipv4_address='10.201.25.10')
     stopped = on_network(make_container, docker_client, 'stop', name, start=False, aliases=['db'])
     before = snapshot(docker_client, prefix)

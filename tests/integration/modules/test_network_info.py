@@ -1,23 +1,21 @@
 """labnet.docker.network_info against the real daemon: lookup order, filters, verbose endpoints."""
 
-from harness import play, task
-from network_helpers import on_network
+from ansible_collections.labnet.docker.tests.integration.harness import create_network, play, task
+from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import on_network
 
 
 def names_of(result):
     return [net['Name'] for net in result['networks']]
 
 
-def test_lookup_order_filters_and_endpoints(prefix, docker_client, make_container):
-    alpha = docker_client.networks.create(prefix + '-alpha', enable_ipv6=True, labels={'labnet.test.role': 'alpha'},
-                                          ipam={'Config': [{'Subnet': '10.201.50.0/24'},
-                                                           {'Subnet': 'fd00:201:50::/64'}]})
-    beta = docker_client.networks.create(prefix + '-beta', internal=True)
+def test_lookup_order_filters_and_endpoints(prefix, docker_client, make_container, make_network):
+    alpha = make_network(prefix + '-alpha', '10.201.50.0/24', 'fd00:201:50::/64', labels={'labnet.test.role': 'alpha'})
+    beta = make_network(prefix + '-beta', internal=True)
     web = on_network(make_container, docker_client, 'web', alpha.name, ipv4_address='10.201.50.10',
                      ipv6_address='fd00:201:50::10', aliases=['www'])
     # A network whose name is a prefix of beta's ID: an exact name wins over an ID prefix.
     hexname = beta.id[:12]
-    docker_client.networks.create(hexname)
+    create_network(docker_client, hexname)  # not under the prefix: removed below
     try:
         results = play([
             task('network_info', names=[alpha.name], verbose=True),

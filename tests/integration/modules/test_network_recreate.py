@@ -2,8 +2,8 @@
 
 import pytest
 
-from harness import play, task
-from network_helpers import endpoint_of, on_network
+from ansible_collections.labnet.docker.tests.integration.harness import play, task
+from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import endpoint_of, on_network
 
 
 def exec_ok(container, *cmd):
@@ -11,14 +11,9 @@ def exec_ok(container, *cmd):
     return code == 0, output.decode('utf-8', 'replace')
 
 
-def make_network(client, name, subnet, subnet6=None, **kwargs):
-    config = [{'Subnet': subnet}] + ([{'Subnet': subnet6}] if subnet6 else [])
-    return client.networks.create(name, enable_ipv6=bool(subnet6), ipam={'Config': config}, **kwargs)
-
-
-def test_recreate_keeps_endpoints_of_running_and_stopped_containers(prefix, docker_client, make_container):
+def test_recreate_keeps_endpoints_of_running_and_stopped_containers(prefix, docker_client, make_container, make_network):
     name = prefix + '-net'
-    network = make_network(docker_client, name, '10.201.30.0/24', 'fd00:201:30::/64')
+    network = make_network(name, '10.201.30.0/24', 'fd00:201:30::/64')
     web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.30.10',
                      ipv6_address='fd00:201:30::10', aliases=['www', 'site'])
     # never started: its endpoint has no NetworkID yet
@@ -94,9 +89,9 @@ def test_recreate_keeps_endpoints_of_running_and_stopped_containers(prefix, dock
     assert ok, output
 
 
-def test_kept_address_outside_new_pools_fails_before_touching(prefix, docker_client, make_container):
+def test_kept_address_outside_new_pools_fails_before_touching(prefix, docker_client, make_container, make_network):
     name = prefix + '-net'
-    network = make_network(docker_client, name, '10.201.31.0/24', 'fd00:201:31::/64')
+    network = make_network(name, '10.201.31.0/24', 'fd00:201:31::/64')
     web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.31.10',
                      ipv6_address='fd00:201:31::10')
     cold = on_network(make_container, docker_client, 'cold', name, start=False, ipv4_address='10.201.31.11')
@@ -118,9 +113,9 @@ def test_kept_address_outside_new_pools_fails_before_touching(prefix, docker_cli
     assert endpoint_of(cold, name)['IPAMConfig'] == {'IPv4Address': '10.201.31.11'}
 
 
-def test_recreate_never_and_always(prefix, docker_client, make_container):
+def test_recreate_never_and_always(prefix, docker_client, make_container, make_network):
     name = prefix + '-net'
-    network = make_network(docker_client, name, '10.201.33.0/24')
+    network = make_network(name, '10.201.33.0/24')
     web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.33.10', aliases=['www'])
     never, never_same, first, second, settled = play([
         task('network', name=name, attachable=True, recreate='never'),
@@ -146,9 +141,9 @@ def test_recreate_never_and_always(prefix, docker_client, make_container):
     assert endpoint_of(web, name)['IPAddress'] == '10.201.33.10'
 
 
-def test_failed_create_puts_the_previous_network_back(prefix, docker_client, make_container):
+def test_failed_create_puts_the_previous_network_back(prefix, docker_client, make_container, make_network):
     name = prefix + '-net'
-    network = make_network(docker_client, name, '10.201.34.0/24', labels={'x': '1'})
+    network = make_network(name, '10.201.34.0/24', labels={'x': '1'})
     web = on_network(make_container, docker_client, 'web', name, ipv4_address='10.201.34.10')
     # No IPv6 pool given and none among the daemon's defaults: only the daemon can refuse this.
     result = play([task('network', name=name, enable_ipv6=True)])[0]

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import subprocess
 
 import pytest
 import yaml
 
-from harness import BIN, ROOT, ansible_env
+from ansible_collections.labnet.docker.tests.integration.harness import ROOT, run_playbook
 
 pytestmark = pytest.mark.slow
 
@@ -34,16 +33,8 @@ CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-back
 def run_lab(tmp_path, prefix, state='present', **settings):
     """Run playbooks/lab_file.yml with the lab role's variables; return (rc, json output)."""
     settings.update(lab_name=prefix, lab_prefix=prefix + '-', lab_state=state, lab_report_dir=str(tmp_path / 'report'))
-    path = tmp_path / ('vars-%d.json' % random.randrange(10 ** 9))
-    path.write_text(json.dumps(settings))
-    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', os.path.join(ROOT, 'inventory', 'hosts.yml'),
-           os.path.join(ROOT, 'playbooks', 'lab_file.yml'), '-e', '@%s' % path]
-    proc = subprocess.run(cmd, env=ansible_env(ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg')), cwd=ROOT,
-                          capture_output=True, text=True, timeout=900, check=False)
-    try:
-        return proc.returncode, json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError('no JSON (rc=%s)\n%s\n%s' % (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:]))
+    rc, report, dummy = run_playbook('lab_file', tmp_path, settings, timeout=900)
+    return rc, report
 
 
 def task_results(output, name):
@@ -70,10 +61,10 @@ def chromium(*args, profile):
 
 
 @pytest.mark.parametrize('example', sorted(EXAMPLES))
-def test_example_lab_converges_proves_stays_unchanged_and_goes(docker_client, prefix, tmp_path, example):
+def test_example_lab_converges_proves_stays_unchanged_and_goes(docker_client, prefix, tmp_path, example, make_network):
     names, matrix_probes = EXAMPLES[example]
     lab_file = os.path.join(ROOT, 'labs', example + '.yml')
-    other = docker_client.networks.create(prefix + '-other-lab', labels={LAB_LABEL: prefix + '-other'})
+    other = make_network(prefix + '-other-lab', labels={LAB_LABEL: prefix + '-other'})
     try:
         rc, first = run_lab(tmp_path, prefix, lab_file=lab_file)
         assert rc == 0, failed_messages(first)

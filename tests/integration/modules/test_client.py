@@ -1,6 +1,6 @@
 """The client layer: connection options and failures, through real module runs."""
 
-from harness import play, run_module, task
+from ansible_collections.labnet.docker.tests.integration.harness import play, run_module, task
 
 
 def test_unreachable_socket_names_host_and_cause():

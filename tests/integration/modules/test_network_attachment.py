@@ -4,17 +4,10 @@ import ipaddress
 
 import docker
 import pytest
-from docker.types import IPAMConfig, IPAMPool
 
-from harness import play, task
+from ansible_collections.labnet.docker.tests.integration.harness import play, task
 
 # This helper's ranges: 10.202.0.0/16 and fd00:202::/32; each test takes its own /24 (and /64).
-
-
-def make_network(client, name, subnet=None, subnet6=None, **kwargs):
-    pools = [IPAMPool(subnet=s) for s in (subnet, subnet6) if s]
-    ipam = IPAMConfig(pool_configs=pools) if pools else None
-    return client.networks.create(name, driver='bridge', ipam=ipam, enable_ipv6=bool(subnet6), **kwargs)
 
 
 def endpoint(client, container, network):
@@ -48,9 +41,9 @@ def exec_ok(container, *cmd):
     return code, output.decode()
 
 
-def test_connect_reconnect_disconnect_running_and_stopped(docker_client, prefix, make_container):
+def test_connect_reconnect_disconnect_running_and_stopped(docker_client, prefix, make_container, make_network):
     net = prefix + '-net'
-    make_network(docker_client, net, '10.202.10.0/24', 'fd00:202:10::/64')
+    make_network(net, '10.202.10.0/24', 'fd00:202:10::/64')
     web = make_container('web')
     peer = make_container('peer', network=net)
     db = make_container('db', start=False)                       # created, never started
@@ -146,11 +139,11 @@ def test_connect_reconnect_disconnect_running_and_stopped(docker_client, prefix,
         assert endpoint(docker_client, name, net) is None
 
 
-def test_refusals_change_nothing(docker_client, prefix, make_container):
+def test_refusals_change_nothing(docker_client, prefix, make_container, make_network):
     net = prefix + '-net'
     auto = prefix + '-auto'
-    make_network(docker_client, net, '10.202.20.0/24')
-    make_network(docker_client, auto)                # the daemon picks the subnet
+    make_network(net, '10.202.20.0/24')
+    make_network(auto)                # the daemon picks the subnet
     auto_subnet = docker_client.networks.get(auto).attrs['IPAM']['Config'][0]['Subnet']
     auto_address = str(ipaddress.ip_network(auto_subnet).network_address + 77)
     holder = make_container('holder', network=net)
@@ -216,9 +209,9 @@ def test_refusals_change_nothing(docker_client, prefix, make_container):
     assert snapshot(docker_client, prefix) == before
 
 
-def test_links_driver_options_and_a_refused_reconnect_that_is_rolled_back(docker_client, prefix, make_container):
+def test_links_driver_options_and_a_refused_reconnect_that_is_rolled_back(docker_client, prefix, make_container, make_network):
     net = prefix + '-net'
-    make_network(docker_client, net, '10.202.30.0/24')
+    make_network(net, '10.202.30.0/24')
     web_ctr = make_container('web', network=net)
     make_container('db', network=net)
     web, db = prefix + '-web', prefix + '-db'
@@ -262,11 +255,11 @@ def endpoint_rejects_bad_mac_option(client, net, make_container):
     return False
 
 
-def test_mac_address_kept_where_set_and_refused_where_no_engine_applies_it(docker_client, prefix, make_container):
+def test_mac_address_kept_where_set_and_refused_where_no_engine_applies_it(docker_client, prefix, make_container, make_network):
     """No engine applies a MAC on connect (20.10 has no such input; 26.1 and 28.5 ignore it): a MAC given at
     container create is accepted as it is, and any (re)connect asking for a MAC is refused before it happens."""
     net = prefix + '-net'
-    make_network(docker_client, net, '10.202.40.0/24')
+    make_network(net, '10.202.40.0/24')
     mac = '02:42:0a:ca:28:09'
     # Container-wide MacAddress for engines before API 1.44, the endpoint's for newer ones (same value).
     make_container('fixed', network=net, mac_address=mac, networking_config={net: {'MacAddress': mac}})
@@ -301,9 +294,9 @@ def half_made_connect(client, container, net):
         container.id not in (client.api.inspect_network(net).get('Containers') or {})
 
 
-def test_half_made_endpoints_are_seen_repaired_and_cleared(docker_client, prefix, make_container):
+def test_half_made_endpoints_are_seen_repaired_and_cleared(docker_client, prefix, make_container, make_network):
     net = prefix + '-net'
-    make_network(docker_client, net, '10.202.50.0/24')
+    make_network(net, '10.202.50.0/24')
     web, job = make_container('web'), make_container('job')
     if not half_made_connect(docker_client, web, net):
         pytest.skip('engine %s leaves no half-made endpoint after a refused connect'

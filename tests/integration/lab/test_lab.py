@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import random
 import socket
-import subprocess
 import urllib.request
 
-import docker
 import pytest
 
-from harness import BIN, ROOT, ansible_env, taken_port
+from ansible_collections.labnet.docker.tests.integration.harness import run_playbook, taken_port
 
 pytestmark = pytest.mark.slow
 
@@ -31,23 +28,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(('0.0.0.0', 0))
         return sock.getsockname()[1]
-
-
-def run_playbook(name, tmp_path, extra_vars, *args):
-    """Run playbooks/<name>.yml on the default inventory; return (rc, json report, stderr)."""
-    path = tmp_path / ('%s-vars-%d.json' % (name, random.randrange(10 ** 9)))
-    path.write_text(json.dumps(extra_vars))
-    cmd = [os.path.join(BIN, 'ansible-playbook'),
-           '-i', os.path.join(ROOT, 'inventory', 'hosts.yml'), os.path.join(ROOT, 'playbooks', name + '.yml'),
-           '-e', '@%s' % path] + list(args)
-    proc = subprocess.run(cmd, env=ansible_env(ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg')), cwd=ROOT,
-                          capture_output=True, text=True, timeout=1200, check=False)
-    try:
-        report = json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError('ansible-playbook did not print JSON (rc=%s)\nstdout:\n%s\nstderr:\n%s'
-                             % (proc.returncode, proc.stdout[-4000:], proc.stderr[-4000:]))
-    return proc.returncode, report, proc.stderr
 
 
 def failures(report):
@@ -101,10 +81,9 @@ def page(port):
         return response.read().decode().strip()
 
 
-def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client, prefix, make_container, tmp_path):
+def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client, prefix, make_container, tmp_path, make_network):
     block = '10.230.%d.0/24' % random.randrange(1, 250)
-    blocker = docker_client.networks.create(prefix + '-blocker', driver='bridge', ipam=docker.types.IPAMConfig(
-        pool_configs=[docker.types.IPAMPool(subnet=block)]))
+    blocker = make_network(prefix + '-blocker', block)
     bystander = make_container('bystander')  # on the default bridge, not part of the lab
     swarm_state = docker_client.info()['Swarm']['LocalNodeState']
     port1, port2, hostnet_port = free_port(), free_port(), free_port()

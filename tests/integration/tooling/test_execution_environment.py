@@ -10,7 +10,8 @@ import shutil
 import subprocess
 
 import yaml
-from harness import BIN, ROOT
+
+from ansible_collections.labnet.docker.tests.integration.harness import BIN, ROOT
 
 
 def _run(cmd, cwd):

@@ -6,7 +6,7 @@ installed (a host running docker-ce must not get docker.io).
 
 from __future__ import annotations
 
-from test_overlay_role import run_plays
+from ansible_collections.labnet.docker.tests.integration.harness import run_plays
 
 
 def engine_play(name, check=False):

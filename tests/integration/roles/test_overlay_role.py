@@ -7,40 +7,13 @@ before and after are compared. The engine the tests talk to is never a swarm mem
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import tempfile
-
 import pytest
-import yaml
 
-from harness import BIN, ansible_env
+from ansible_collections.labnet.docker.tests.integration.harness import run_plays
 
 LAB_MACHINE_IMAGE = 'labnet/lab-machine:latest'
 NODE_SUBNET = '10.205.40.0/24'
 ADDRESS_POOL = '10.205.128.0/18'
-
-
-def run_plays(plays, timeout=900, inventory_lines=('localhost ansible_connection=local',)):
-    """Run ``plays`` on localhost; return (returncode, per-play list of task results, stderr)."""
-    with tempfile.TemporaryDirectory(prefix='labnet-overlay-') as tmp:
-        path = os.path.join(tmp, 'site.yml')
-        with open(path, 'w') as handle:
-            yaml.safe_dump(plays, handle, sort_keys=False)
-        inventory = os.path.join(tmp, 'hosts.ini')
-        with open(inventory, 'w') as handle:
-            handle.write('\n'.join(inventory_lines) + '\n')
-        proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, path], cwd=tmp,
-                              env=ansible_env(), capture_output=True, text=True, timeout=timeout, check=False)
-    try:
-        report = json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError('no JSON from ansible-playbook (rc=%s)\n%s\n%s'
-                             % (proc.returncode, proc.stdout[-4000:], proc.stderr[-4000:]))
-    results = [[dict(name=t['task']['name'], **t['hosts'].get('localhost', {})) for t in play['tasks']]
-               for play in report['plays']]
-    return proc.returncode, results, proc.stderr
 
 
 def role_play(name, **role_vars):
