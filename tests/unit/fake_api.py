@@ -112,11 +112,6 @@ class FakeApi:
                 if any(endpoint.get('NetworkID') == net['Id'] or name == net['Name']
                        for name, endpoint in record['NetworkSettings']['Networks'].items())]
 
-    # -- daemon ------------------------------------------------------------
-    def supports(self, minimum):
-        return tuple(int(part) for part in self.api_version.split('.')) >= tuple(
-            int(part) for part in str(minimum).split('.'))
-
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):
         self.reads.append(('list_networks', filters))

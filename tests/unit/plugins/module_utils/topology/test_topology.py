@@ -123,8 +123,8 @@ def test_absent_disconnects_first_and_needs_force_only_for_foreign_containers(ap
 @pytest.mark.parametrize('recreate', ['never', 'on_change'])
 def test_config_from_by_id_reads_two_listings_and_changes_nothing(api, recreate):
     """config_from is resolved before the comparison: the ID names the network's own configuration network."""
-    cfg_id = api.create_network({'Name': 'cfg', 'ConfigOnly': True}, record=False)
-    net_id = api.create_network({'Name': 'net'}, record=False)
+    cfg_id = api.add_network('cfg', ConfigOnly=True)
+    net_id = api.add_network('net')
     api.networks[net_id]['ConfigFrom'] = {'Network': 'cfg'}
     api.add_container('web')
     web = [cid for cid, record in api.containers.items() if record['Name'] == '/web'][0]
