@@ -14,12 +14,13 @@ from __future__ import annotations
 def endpoint_addresses(network):
     """``{container name: IPv4 address}`` of a network's endpoints (``network_info`` with ``verbose``).
 
-    Endpoints without an IPv4 address are left out; a network that is missing (``{}`` or
-    None) has none.
+    The address each endpoint holds (``assigned_ipv4_address``; ``ipv4_address`` is the fixed one,
+    null when the daemon picked). Endpoints without an IPv4 address are left out; a network that
+    is missing (``{}`` or None) has none.
     """
-    return dict((endpoint['container'], endpoint['ipv4_address'])
+    return dict((endpoint['container'], endpoint['assigned_ipv4_address'])
                 for endpoint in ((network or {}).get('endpoints') or [])
-                if endpoint.get('container') and endpoint.get('ipv4_address'))
+                if endpoint.get('container') and endpoint.get('assigned_ipv4_address'))
 
 
 def container_addresses(containers, network=None):

@@ -210,10 +210,13 @@ containers:
       container that was disconnected (C(action) C(disconnected), C(endpoint) null).
     - C(action) is C(connected), C(reconnected), C(disconnected), C(cleared) (a half-made endpoint removed) or
       C(unchanged); C(repaired) is true where a half-made endpoint was found.
-    - C(differences) lists what made a reconnect necessary.
-    - C(endpoint) is the endpoint afterwards (null when not connected); after a real run it also holds the
-      addresses the daemon assigned (C(assigned_ipv4_address), C(assigned_ipv6_address)); in check mode, the
-      configured settings.
+    - C(differences) lists what made a reconnect necessary, each as C(field), C(before) (the endpoint's setting) and
+      C(after) (the task's). C(current) and C(desired) repeat C(before) and C(after) under their former names for
+      one release only (deprecated).
+    - C(endpoint) is the endpoint afterwards (null when not connected). C(ipv4_address) and C(ipv6_address) are
+      the fixed addresses it is configured with (null when the daemon picks), as the options of this module mean
+      them; after a real run it also holds the addresses the daemon assigned (C(assigned_ipv4_address),
+      C(assigned_ipv6_address)); in check mode, the configured settings.
   returned: always
   type: list
   elements: dict
@@ -223,6 +226,8 @@ containers:
       action: reconnected
       differences:
         - field: ipv4_address
+          before: 10.20.0.9
+          after: 10.20.0.10
           current: 10.20.0.9
           desired: 10.20.0.10
       endpoint:
@@ -252,13 +257,18 @@ problems:
   sample:
     - ipv4_address 10.20.0.10 is already held by running container db on network backend
 differences:
-  description: The settings that differ when O(reconnect=false) refused a change.
+  description:
+    - The settings that differ when O(reconnect=false) refused a change, with the endpoint's value (C(before)) and
+      the task's (C(after)). C(current) and C(desired) repeat them under their former names for one release only
+      (deprecated).
   returned: when refused because O(reconnect=false)
   type: list
   elements: dict
   sample:
     - container: db
       field: aliases
+      before: [sql]
+      after: [database]
       current: [sql]
       desired: [database]
 '''

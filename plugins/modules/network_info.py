@@ -46,6 +46,9 @@ options:
   verbose:
     description:
       - Add an C(endpoints) list to each network, with the name, ID, addresses, MAC and aliases of each attached container.
+      - In it C(ipv4_address) and C(ipv6_address) are the fixed addresses the endpoint was configured with (null when
+        the daemon picks), as the options of M(labnet.docker.network_attachment) mean them;
+        C(assigned_ipv4_address) and C(assigned_ipv6_address) are the addresses the endpoint holds.
       - The aliases are the ones the container was given; the container-ID alias that engines before Docker 25
         add by themselves is left out, so every engine reads the same.
     type: bool
@@ -100,7 +103,12 @@ exists:
   type: bool
   sample: true
 networks:
-  description: The inspect result of each network found, sorted by name.
+  description:
+    - The inspect result of each network found, sorted by name.
+    - With O(verbose), C(endpoints) lists each attached container, sorted by name - C(container), C(id),
+      C(ipv4_address) and C(ipv6_address) (the fixed addresses it was configured with; null when the daemon picks),
+      C(assigned_ipv4_address) and C(assigned_ipv6_address) (the addresses it holds), C(mac_address) and
+      C(aliases) (without the container-ID alias older engines add).
   returned: always
   type: list
   elements: dict
@@ -130,10 +138,12 @@ networks:
       endpoints:
         - container: c3
           id: 0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9
-          ipv4_address: 172.18.0.2
+          ipv4_address: null
           ipv6_address: null
+          assigned_ipv4_address: 172.18.0.2
+          assigned_ipv6_address: null
           mac_address: 02:42:ac:12:00:02
-          aliases: [c3, web]
+          aliases: [web]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

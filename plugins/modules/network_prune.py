@@ -153,13 +153,6 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.client import
 from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks
 
 
-def handle(api, module):
-    result = prune_networks(api, module.params, module.check_mode)
-    for network in result['not_removed']:
-        module.warn('network %s was not removed: %s' % (network['name'], network['reason']))
-    return result
-
-
 def main():
     argument_spec = dict(
         filters=dict(type='dict'),
@@ -168,7 +161,7 @@ def main():
     )
     argument_spec.update(DOCKER_COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, handle)
+    run_module(module, lambda api, mod: prune_networks(api, mod.params, mod.check_mode))
 
 
 if __name__ == '__main__':

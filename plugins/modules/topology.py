@@ -171,7 +171,10 @@ recovered:
           endpoint: {IPAMConfig: {IPv4Address: 10.201.1.10}, Aliases: [www]}
         - {action: remove_journal, network: lab-net, journal: lab-net.labnet-journal}
 plan:
-  description: What was done (or, in check mode, would be done), one line per action, in order.
+  description:
+    - What was done (or, in check mode, would be done), one line per action, in order.
+    - 'A reconnect names what differs in the wording of every module''s messages, for example
+      C(reconnect client1 to front (aliases: [] -> [www]\)).'
   returned: always
   type: list
   elements: str
@@ -186,7 +189,8 @@ actions:
   description:
     - The same as RV(plan), as data. C(action) is one of C(create), C(remove), C(remove_duplicate), C(disconnect),
       C(connect) and C(reconnect). A C(connect) or C(reconnect) carries the C(endpoint) settings, a C(reconnect)
-      its C(differences).
+      its C(differences) (C(field), C(before), C(after); C(current) and C(desired) repeat C(before) and C(after)
+      for one release, deprecated).
   returned: always
   type: list
   elements: dict

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import container_name, endpoint_on
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, container_state, endpoint_on
 
 ADDRESS_FIELDS = (('ipv4_address', 4), ('ipv6_address', 6))
 
@@ -114,9 +114,7 @@ def address_holders(address, network, records, exclude_id=None):
         configured = [ipam.get('IPv4Address'), ipam.get('IPv6Address')]
         assigned = [endpoint.get('IPAddress'), endpoint.get('GlobalIPv6Address')]
         if address in [_canonical(value) for value in configured + assigned if value]:
-            state = record.get('State')
-            state = state.get('Status') if isinstance(state, dict) else state
-            holders[cid] = 'container %s (%s)' % (container_name(record), state or 'unknown state')
+            holders[cid] = 'container %s (%s)' % (container_name(record), container_state(record))
     return sorted(holders.values())
 
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import (
-    attachment_from_params, half_made, plan_attachment)
+    attachment_from_params, half_made, plan_attachment, result_differences)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.strays import (
     exclusive_problems, find_strays, stray_steps, without_strays)
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect, endpoint_on
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, endpoint_on
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import find_network
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import find_containers, find_network
 
 # How the daemon words its refusal of a fixed address on a subnet it picked itself.
 NO_USER_SUBNET = 'supported only when connecting to networks with user configured subnets'
@@ -154,14 +155,17 @@ def _explain(msg, network_name, step):
 def fetch_state(api, attachment, exclusive=False):
     """(network, records, others) for plan_attachment, read from the daemon for one task.
 
-    ``others`` lists the network's containers, running or not, when a fixed address
-    needs its holders or ``exclusive`` needs the containers the task does not list.
+    The containers are found in one listing by the rule every module uses (common.lookup.pick:
+    an ambiguous ID prefix is refused), then inspected. ``others`` are the listing rows of the
+    network's containers, running or not, when a fixed address needs its holders or ``exclusive``
+    needs the containers the task does not list.
     """
     network = find_network(api, attachment.network)
-    records = [api.inspect_container(ref) for ref in attachment.containers]
+    rows = api.list_containers()
+    records = find_containers(api, attachment.containers, rows)
     others = []
     if network is not None and attachment.state == 'present' and (attachment.fixed_addresses or exclusive):
-        others = api.list_containers(filters={'network': [network['Name']]})
+        others = [member.record for member in attached(network, rows)]
     return network, records, others
 
 
@@ -179,8 +183,7 @@ def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
         if cid in steps:
             step = steps.pop(cid)
             entry = dict(container=step.container, id=cid, action=PAST[step.action],
-                         differences=[dict(field=key, current=have, desired=want)
-                                      for key, have, want in step.differences])
+                         differences=result_differences(step.differences))
             entry['endpoint'] = step.after
             if step.repair:
                 entry['repaired'] = True  # a half-made endpoint (attachment.half_made) was made whole or removed

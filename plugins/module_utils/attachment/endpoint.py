@@ -233,24 +233,3 @@ def unsupported_endpoint_fields(settings, api_version):
     return unsupported([(field, settings.get(field), minimum, None)
                         for field, minimum in sorted(ENDPOINT_FIELD_MIN_API.items())], api_version)
 
-
-def container_name(record):
-    """A container's name from its inspect record (``Name``) or a listing row (``Names``)."""
-    name = record.get('Name') or (record.get('Names') or [''])[0]
-    return (name or '').lstrip('/') or (record.get('Id') or '')[:12]
-
-
-def endpoint_on(record, network):
-    """The container's endpoint settings on ``network`` (an inspected network), or None.
-
-    Works on inspect records and on listing rows, for running and for created or
-    stopped containers: those keep the endpoint under the network's name and may
-    have no NetworkID yet, so both the name and the ID are matched.
-    """
-    networks = (record.get('NetworkSettings') or {}).get('Networks') or {}
-    if network.get('Name') in networks:
-        return networks[network['Name']] or {}
-    for endpoint in networks.values():
-        if endpoint and endpoint.get('NetworkID') and endpoint.get('NetworkID') == network.get('Id'):
-            return endpoint
-    return None

@@ -25,14 +25,17 @@ from dataclasses import dataclass, field
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import (
     ADDRESS_FIELDS, address_holders, address_problems, subnet_is_user_configured)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
-    ENDPOINT_FIELDS, container_name, endpoint_config, endpoint_differences, endpoint_from_inspect, endpoint_on,
-    MAC_ON_CONNECT, endpoint_args, normalize_endpoint, unsupported_endpoint_fields)
+    ENDPOINT_FIELDS, endpoint_config, endpoint_differences, endpoint_from_inspect, MAC_ON_CONNECT, endpoint_args,
+    normalize_endpoint, unsupported_endpoint_fields)
+from ansible_collections.labnet.docker.plugins.module_utils.common.changes import describe_differences, difference_dicts
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
+    container_name, endpoint_on, is_leftover, is_running)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import MODE_ONLY_NETWORKS
 
 # Fields the daemon stores as configuration; a reconnect keeps those the task does not set.
 # (The MAC address is left out: the daemon makes one up for each endpoint, and carrying it would pin it.)
 CARRIED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'gw_priority')
-NO_ENDPOINT_NETWORKS = ('host', 'none')
 
 # The options of labnet.docker.network_attachment (without the connection options); topology
 # checks its ``attachments`` entries against the same spec.
@@ -69,7 +72,7 @@ class Step:
     container_id: str
     config: dict = None  # EndpointConfig sent on connect
     previous: dict = None  # EndpointConfig of the endpoint a reconnect replaces, to restore it on failure
-    differences: list = field(default_factory=list)  # [(field, current, desired)]
+    differences: list = field(default_factory=list)  # [(field, before, after)]
     before: dict = None  # configured endpoint before (None: not connected)
     after: dict = None  # configured endpoint after (None: disconnected)
     force: bool = False
@@ -113,7 +116,7 @@ def network_problems(network, ref):
     if network is None:
         return ['network %s not found' % ref]
     name, driver = network.get('Name'), network.get('Driver')
-    if name in NO_ENDPOINT_NETWORKS or driver in ('host', 'null'):
+    if name in MODE_ONLY_NETWORKS or driver in ('host', 'null'):
         return ['network %s: containers cannot be connected to the %s network; a container gets host or no '
                 'networking only through its network_mode when it is created' % (name, name)]
     if network.get('Ingress'):
@@ -160,11 +163,6 @@ def container_problems(ref, record, network_name):
     return []
 
 
-def _running(record):
-    state = record.get('State')  # a dict in an inspect record, a word in a listing row
-    return state == 'running' if isinstance(state, str) else (state or {}).get('Running') is True
-
-
 def half_made(record, network, members):
     """Whether a running container's record lists an endpoint on ``network`` that the network does not have.
 
@@ -173,7 +171,7 @@ def half_made(record, network, members):
     then answers "is not connected". ``members`` are the container IDs the network's inspect result
     lists (None when only a listing row was read: then nothing can be told).
     """
-    if members is None or record is None or not _running(record):
+    if members is None or record is None or not is_running(record):
         return False
     endpoint = endpoint_on(record, network)
     return bool(endpoint and endpoint.get('EndpointID')) and record['Id'] not in members
@@ -188,7 +186,7 @@ def live_endpoint(record, network, members=None):
     endpoint (see :func:`half_made`).
     """
     endpoint = endpoint_on(record, network)
-    if endpoint is not None and _running(record) and not endpoint.get('EndpointID') and not endpoint.get('NetworkID'):
+    if is_leftover(record, endpoint):
         return None
     if endpoint is not None and half_made(record, network, members):
         return None
@@ -240,7 +238,7 @@ def _plan_absent(attachment, network, records, members=None):
             plan.unchanged.append(dict(container=container_name(record) if record else ref, id=cid,
                                        connected=False, endpoint=None))
             continue
-        if network['Name'] in NO_ENDPOINT_NETWORKS:
+        if network['Name'] in MODE_ONLY_NETWORKS:
             problems.append('container %s is on the %s network through its network_mode, which is fixed when a '
                             'container is created; it cannot be disconnected' % (container_name(record), network['Name']))
             continue
@@ -327,20 +325,21 @@ def plan_attachment(attachment, network, records, api_version, others=(), member
         plan.steps.append(step)
     for name, differences in refused:
         problems.append('container %s is connected to network %s with other settings and reconnect is false: %s'
-                        % (name, net_name, ', '.join('%s %s -> %s' % (key, _text(have), _text(want))
-                                                     for key, have, want in differences)))
+                        % (name, net_name, describe_differences(differences)))
     if problems:
         details = dict(problems=problems)
         if refused:
-            details['differences'] = [dict(container=name, field=key, current=have, desired=want)
-                                      for name, differences in refused for key, have, want in differences]
+            details['differences'] = [entry for name, differences in refused
+                                      for entry in result_differences(differences, container=name)]
         raise LabnetDockerError('; '.join(problems), **details)
     return plan
 
 
-def _text(value):
-    if value is None:
-        return '(unset)'
-    if isinstance(value, list):
-        return '[%s]' % ', '.join(str(item) for item in value)
-    return str(value)
+def result_differences(differences, **extra):
+    """Step differences ``[(field, before, after)]`` as results show them: ``before`` and ``after``.
+
+    ``current`` and ``desired`` repeat them under their former names, for one release only
+    (deprecated, see the changelog).
+    """
+    return [dict(entry, current=entry['before'], desired=entry['after'])
+            for entry in difference_dicts(differences, **extra)]

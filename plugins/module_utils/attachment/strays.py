@@ -18,9 +18,9 @@ Entry points (attachment.apply calls them around attachment.plan.plan_attachment
 from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import Step, configured_view, live_endpoint
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import container_name, endpoint_from_inspect
-
-PREDEFINED = ('bridge', 'host', 'none')
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, container_name
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS
 
 
 def exclusive_problems(state, network, network_ref):
@@ -34,7 +34,7 @@ def exclusive_problems(state, network, network_ref):
     if name == 'bridge':
         return ['exclusive cannot be used on the predefined network bridge: every container started without a '
                 'network option is on it, and all those the task does not list would lose their networking']
-    if name in PREDEFINED:
+    if name in PREDEFINED_NETWORKS:
         return ['exclusive cannot be used on the predefined network %s: containers are on it through their '
                 'network_mode, which is fixed when a container is created' % name]
     return []
@@ -43,19 +43,11 @@ def exclusive_problems(state, network, network_ref):
 def find_strays(network, wanted_ids, rows):
     """The rows (container listing rows or inspect records) connected to ``network`` and not in ``wanted_ids``.
 
-    A row whose endpoint is only the leftover of a refused connect is not connected
-    (see attachment.live_endpoint) and is no stray.
+    Sorted by name. A row whose endpoint is only the leftover of a refused connect is not
+    connected (common.containers.is_leftover) and is no stray.
     """
-    strays = []
-    seen = set(wanted_ids)
-    for row in rows or ():
-        cid = row.get('Id')
-        if not cid or cid in seen:
-            continue
-        seen.add(cid)
-        if live_endpoint(row, network) is not None:
-            strays.append(row)
-    return strays
+    wanted = set(wanted_ids)
+    return [member.record for member in attached(network, rows, live=True) if member.id not in wanted]
 
 
 def without_strays(network, rows, strays):

@@ -5,6 +5,10 @@
 
 Managers compute a plan, record each step here, and guard only the write call
 with ``check_mode``, so check mode walks the same code path as a real run.
+
+A difference is ``(field, before, after)`` everywhere: in a tracker, in results
+(:func:`difference_dicts`: ``{field, before, after}``, Ansible's diff vocabulary) and in
+messages (:func:`describe_differences`, :func:`describe_action`: one wording for every module).
 """
 
 from __future__ import annotations
@@ -40,10 +44,56 @@ class ChangeTracker:
 
     def describe_differences(self):
         """'field: before -> after' lines, for error messages."""
-        return ['%s: %s -> %s' % (field, _text(old), _text(new)) for field, old, new in self.differences]
+        return [difference_text(*difference) for difference in self.differences]
 
 
-def _text(value):
+def value_text(value):
+    """A value as messages show it: (unset), [a, b], {key: value}, or its text."""
     if value is None:
         return '(unset)'
+    if isinstance(value, (list, tuple)):
+        return '[%s]' % ', '.join(str(item) for item in value)
+    if isinstance(value, dict):
+        return '{%s}' % ', '.join('%s: %s' % (key, value[key]) for key in sorted(value, key=str))
     return str(value)
+
+
+def difference_text(field, before, after):
+    """'field: before -> after'."""
+    return '%s: %s -> %s' % (field, value_text(before), value_text(after))
+
+
+def describe_differences(differences):
+    """Differences ``[(field, before, after)]`` as one text: 'a: 1 -> 2; b: (unset) -> x'."""
+    return '; '.join(difference_text(*difference) for difference in differences)
+
+
+def difference_dicts(differences, **extra):
+    """Differences ``[(field, before, after)]`` as results and error details carry them."""
+    return [dict(extra, field=field, before=before, after=after) for field, before, after in differences]
+
+
+def _endpoint_text(endpoint):
+    parts = ['%s %s' % (key, value_text(value)) for key, value in sorted((endpoint or {}).items())
+             if value not in (None, [], {})]
+    return ' (%s)' % ', '.join(parts) if parts else ''
+
+
+def describe_action(action):
+    """One line of a readable plan for one action (as topology's ``plan`` shows them)."""
+    kind = action['action']
+    network = action.get('network')
+    if kind == 'create':
+        return 'create network %s' % network
+    if kind == 'remove':
+        return 'remove network %s (%s)' % (network, (action.get('id') or '')[:12])
+    if kind == 'remove_duplicate':
+        return 'remove duplicate network %s (%s), keep %s' % (network, action['id'][:12], (action.get('kept') or '')[:12])
+    if kind == 'connect':
+        return 'connect %s to %s%s' % (action['container'], network, _endpoint_text(action.get('endpoint')))
+    if kind == 'disconnect':
+        return 'disconnect %s from %s' % (action['container'], network)
+    if kind == 'reconnect':
+        changes = describe_differences((d['field'], d['before'], d['after']) for d in action.get('differences') or [])
+        return 'reconnect %s to %s%s' % (action['container'], network, ' (%s)' % changes if changes else '')
+    return '%s %s' % (kind, network)

@@ -26,7 +26,7 @@ Entry points:
   change (create the network if it is missing, connect every recorded endpoint
   that is not connected), remove the journal; returns ``recovered`` entries and
   warnings. Waits a while for a journal whose owner still runs. Check mode only reports.
-- :func:`journals` / :func:`describe` - what network_info and network_prune report.
+- :func:`journals` / :func:`summary` - what network_info and network_prune report.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import time
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import live_endpoint
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import container_name
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network
 
@@ -130,7 +130,7 @@ def journals(api, rows=None):
                   key=lambda record: (record.get('journal_created') or '', record['journal_id']))
 
 
-def describe(record, now=None):
+def summary(record, now=None):
     """A journal as network_info reports it."""
     return dict(journal=record['journal'], id=record['journal_id'], network=record['network'],
                 network_id=record.get('network_id'), operation=record.get('operation'),

@@ -85,7 +85,7 @@ def gather_networks(api, names, filters, verbose):
     shown = set(net.get('Name') for net in networks)
     records = journal.journals(api)
     result = dict(changed=False, networks=networks,
-                  journals=[journal.describe(record) for record in records if not names or record['network'] in shown
+                  journals=[journal.summary(record) for record in records if not names or record['network'] in shown
                             or record['network'] in names])
     if names and len(names) == 1:
         result['exists'] = bool(networks)

@@ -24,9 +24,11 @@ import ipaddress
 import re
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import MODE_ONLY_NETWORKS, PREDEFINED_NETWORKS
 
-PREDEFINED = ('bridge',)
-MODES = ('host', 'none')
+# The predefined networks a lab container joins by name (bridge), and those it gets only as its network_mode.
+PREDEFINED = tuple(sorted(PREDEFINED_NETWORKS - MODE_ONLY_NETWORKS))
+MODES = tuple(sorted(MODE_ONLY_NETWORKS))
 DEFAULT_IMAGE = 'labnet/busybox:latest'
 DEFAULT_COMMAND = ['sh', '-c', "trap 'exit 0' TERM; sleep 2147483647 & wait"]
 ICC_OPTION = 'com.docker.network.bridge.enable_icc'

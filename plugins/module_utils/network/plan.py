@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
+from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, describe_differences, difference_dicts
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import address_problems
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import address_space, overlapping_network
@@ -37,8 +37,6 @@ from ansible_collections.labnet.docker.plugins.module_utils.network.spec import 
     actual_from_inspect, check_combination, compare, create_body, family_problems, merge_spec, planned_row,
     spec_summary, unsupported_options)
 
-RECREATE_POLICIES = ('on_change', 'never', 'always')
-STATES = ('present', 'absent')
 # Endpoint settings restored after a recreate. Addresses are the user-fixed ones
 # (IPAMConfig); a dynamically assigned address is not pinned. MAC addresses are
 # not restored: the Engine API takes them per endpoint only from 1.44 on, and an
@@ -94,10 +92,6 @@ def choose_network(rows, name):
 
 def decide(spec, state, network, recreate, api_version):
     """``(verb, differences)`` for one network; raises for refusals needing no more state."""
-    if state not in STATES:
-        raise LabnetDockerError('state %r is not one of %s' % (state, ', '.join(STATES)))
-    if recreate not in RECREATE_POLICIES:
-        raise LabnetDockerError('recreate %r is not one of %s' % (recreate, ', '.join(RECREATE_POLICIES)))
     missing = unsupported_options(spec, api_version)
     if missing:
         raise LabnetDockerError('; '.join('%s needs Docker Engine API %s or newer; the daemon speaks %s'
@@ -112,29 +106,18 @@ def decide(spec, state, network, recreate, api_version):
     differences = compare(spec, actual_from_inspect(network))
     if recreate == 'never' and differences:
         raise LabnetDockerError('network %s differs from the task and recreate is never: %s'
-                                % (spec.name, describe(differences)), differences=as_dicts(differences))
+                                % (spec.name, describe_differences(differences)), differences=difference_dicts(differences))
     if recreate == 'always' or differences:
         if predefined:
-            reason = describe(differences) if differences else 'recreate is always'
+            reason = describe_differences(differences) if differences else 'recreate is always'
             raise LabnetDockerError('%s is a network predefined by Docker; it cannot be recreated (%s)'
-                                    % (spec.name, reason), differences=as_dicts(differences))
+                                    % (spec.name, reason), differences=difference_dicts(differences))
         return 'recreate', differences
     return 'none', differences
 
 
 def needs_endpoints(verb):
     return verb in ('recreate', 'remove')
-
-
-def describe(differences):
-    tracker = ChangeTracker()
-    for difference in differences:
-        tracker.differ(*difference)
-    return '; '.join(tracker.describe_differences())
-
-
-def as_dicts(differences):
-    return [dict(field=name, before=before, after=after) for name, before, after in differences]
 
 
 def restorable_endpoint(settings):

@@ -16,8 +16,9 @@ Entry points:
 
 from __future__ import annotations
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
-    container_name, endpoint_from_inspect, endpoint_on)
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
+    attached, container_name, endpoint_on, is_running)
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import NetworkFacts, choose_network
 
 
@@ -37,11 +38,9 @@ class ApiReader:
 
 def attached_containers(api, network_id):
     """Names of containers attached to a network (running from the inspect, stopped from the listing)."""
-    network = api.inspect_network(network_id) or {}
-    names = set(entry.get('Name') for entry in (network.get('Containers') or {}).values())
-    for row in api.list_containers(filters={'network': [network_id]}):
-        names.update(name.lstrip('/') for name in row.get('Names') or [])
-    return sorted(name for name in names if name)
+    network = api.inspect_network(network_id) or dict(Id=network_id)
+    rows = api.list_containers(filters={'network': [network_id]})
+    return [member.name for member in attached(network, rows, running_endpoints=True)]
 
 
 def network_facts(api, name, rows=None):
@@ -73,5 +72,5 @@ def network_endpoints(api, network):
             continue  # on a duplicate of the same name
         settings = endpoint_from_inspect(endpoint, container['Id'])
         records.append(dict(container=container_name(container), id=container['Id'],
-                            running=bool((container.get('State') or {}).get('Running')), settings=settings))
+                            running=is_running(container), settings=settings))
     return sorted(records, key=lambda record: record['container'])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_state, is_running
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.probe.spec import (
     DEFAULT_PARALLEL, Observation, judge, normalize_parallel, normalize_probes, summarize)
@@ -39,13 +40,11 @@ LOST_OUTPUT_RETRIES = 2
 
 
 def _state_problem(container):
-    state = container.get('State') or {}
-    if state.get('Paused'):
-        return 'is paused'
-    if state.get('Restarting'):
-        return 'is restarting'
-    if not state.get('Running'):
-        return 'is not running (status %s)' % (state.get('Status') or 'unknown')
+    state = container_state(container)
+    if state in ('paused', 'restarting'):
+        return 'is %s' % state
+    if not is_running(container):
+        return 'is not running (status %s)' % state
     return None
 
 

@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import container_name, endpoint_on
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL, MANAGED_LABEL, MANAGED_VALUE
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import DAEMON_NETWORKS
 from ansible_collections.labnet.docker.plugins.module_utils.common.timespec import format_time, parse_timestamp, parse_until
 
 PRUNE_FILTER_KEYS = ('until', 'label', 'label!')
-# Networks the daemon creates and owns. docker_gwbridge connects swarm containers to the host.
-PREDEFINED_NETWORKS = frozenset(('bridge', 'host', 'none', 'default', 'docker_gwbridge'))
 
 
 @dataclass
@@ -118,7 +117,7 @@ def passes_filters(network, filters):
 def protected_reason(network):
     """Why a network is never pruned whatever the filters (None when it may be)."""
     name = network.get('Name')
-    if name in PREDEFINED_NETWORKS:
+    if name in DAEMON_NETWORKS:
         return 'predefined network'
     if network.get('Ingress') or name == 'ingress':
         return 'swarm ingress network'
@@ -131,18 +130,12 @@ def network_users(network, containers):
     """Who uses ``network`` (its inspect result): running endpoints, then any container configured for it.
 
     ``containers`` are container listing rows (or inspect records) of all
-    containers, stopped ones included.
+    containers, stopped ones included; a container the network does not list as
+    running is named with its state.
     """
-    users = {}
-    for key, entry in (network.get('Containers') or {}).items():
-        users[key] = entry.get('Name') or key[:12]
-    for record in containers or ():
-        if record.get('Id') in users or endpoint_on(record, network) is None:
-            continue
-        state = record.get('State')
-        state = state.get('Status') if isinstance(state, dict) else state
-        users[record.get('Id')] = '%s (%s)' % (container_name(record), state or 'unknown state')
-    return sorted(users.values())
+    running = network.get('Containers') or {}
+    return sorted(member.name if member.id in running else '%s (%s)' % (member.name, member.state)
+                  for member in attached(network, containers, running_endpoints=True))
 
 
 def prune_networks(api, params, check_mode=False):
@@ -198,5 +191,6 @@ def prune_networks(api, params, check_mode=False):
         else:
             removed.append(network)
     tracker.differ('networks', [net['name'] for net in selected], [net['name'] for net in not_removed])
+    warnings = warnings + ['network %s was not removed: %s' % (net['name'], net['reason']) for net in not_removed]
     return dict(changed=bool(removed) or bool(recovered), networks=removed, kept=kept, not_removed=not_removed,
                 filters=filters.as_result(), diff=tracker.diff(), recovered=recovered, warnings=warnings)

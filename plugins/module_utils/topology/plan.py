@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import apply as attachment_apply
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.network import apply as network_apply
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import plan_attachment
-from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import plan_attachment, result_differences
+from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, describe_action
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import pick_network
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import pick_container, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
     NetworkFacts, choose_network, plan_network, public_actions)
 from ansible_collections.labnet.docker.plugins.module_utils.network.read import ApiReader
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import NetworkSpec, planned_row
 from ansible_collections.labnet.docker.plugins.module_utils.topology.read import (
-    describe, duplicate_facts, endpoints_from_listing, needs_inspect, pick_container, purge_candidates)
+    duplicate_facts, endpoints_from_listing, needs_inspect, purge_candidates)
 from ansible_collections.labnet.docker.plugins.module_utils.topology.spec import topology_from_params
 
 
@@ -48,7 +48,10 @@ def _ours(topology, containers):
     for entry in topology.attachments:
         ids = ours.setdefault(entry.attachment.network, set())
         for ref in entry.attachment.containers:
-            row = pick_container(containers, ref)
+            try:
+                row = pick_container(containers, ref)
+            except LabnetDockerError:
+                continue  # an ambiguous reference: its attachments entry reports it
             if row:
                 ids.add(row['Id'])
     return ours
@@ -165,8 +168,7 @@ def attachment_actions(plan):
         if endpoint:
             action['endpoint'] = endpoint
         if step.differences:
-            action['differences'] = [dict(field=key, current=have, desired=want)
-                                     for key, have, want in step.differences]
+            action['differences'] = result_differences(step.differences)
         actions.append(action)
     return actions
 
@@ -194,7 +196,7 @@ def apply_topology(api, items, check_mode):
         except LabnetDockerError as exc:
             details = dict(exc.details)
             details.update(changed=bool(done) or bool(exc.details.get('changed')), actions=done,
-                           plan=[describe(action) for action in done])
+                           plan=[describe_action(action) for action in done])
             where = ' (already done: %d actions, listed in actions)' % len(done) if done else ''
             raise LabnetDockerError('%s: %s%s' % (item.label, exc.msg, where), **details)
         done.extend(item_actions(item))
@@ -274,10 +276,10 @@ def converge_topology(api, params, check_mode=False, again=False):
         result = converge_topology(api, params, check_mode, again=True)
         earlier = list(exc.details.get('actions') or [])
         result.update(changed=result['changed'] or bool(earlier) or bool(recovered), actions=earlier + result['actions'],
-                      plan=[describe(action) for action in earlier] + result['plan'],
+                      plan=[describe_action(action) for action in earlier] + result['plan'],
                       recovered=recovered + result['recovered'], warnings=warnings + result['warnings'])
         return result
     warnings = warnings + [warning for item in items if item.kind == 'network' for warning in item.plan.warnings]
-    return dict(changed=bool(actions) or bool(recovered), actions=actions, plan=[describe(action) for action in actions],
+    return dict(changed=bool(actions) or bool(recovered), actions=actions, plan=[describe_action(action) for action in actions],
                 networks=_network_entries(items), attachments=_attachment_entries(items), diff=_diff(items),
                 recovered=recovered, warnings=warnings)

@@ -26,7 +26,6 @@ from ansible_collections.labnet.docker.plugins.module_utils.network.spec import 
 # Options the topology sets once for every entry instead of per entry.
 NETWORK_ENTRY_ARGS = dict((key, value) for key, value in NETWORK_ARGS.items() if key not in ('state', 'force', 'lab'))
 ATTACHMENT_ENTRY_ARGS = dict((key, value) for key, value in ATTACHMENT_ARGS.items() if key not in ('state',))
-STATES = ('present', 'absent')
 _CLASS_REPR = re.compile(r"<class '(\w+)'>")
 
 
@@ -82,8 +81,6 @@ def _label(kind, index, entry):
 def topology_from_params(params):
     """Module parameters -> :class:`Topology`; raises one error naming every bad entry."""
     state = params.get('state') or 'present'
-    if state not in STATES:
-        raise LabnetDockerError('state %r is not one of %s' % (state, ', '.join(STATES)))
     lab = (params.get('lab') or '').strip() or None
     topology = Topology(state=state, purge=bool(params.get('purge')), lab=lab, force=bool(params.get('force')))
     problems = []

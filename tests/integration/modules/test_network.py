@@ -233,7 +233,7 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client, make_netwo
          're-create a network on every run use recreate: always'),
         (dict(name=prefix + '-plain', labels={'a': 'c'}, internal=True, recreate='never'),
          "network %s-plain differs from the task and recreate is never: internal: False -> True; "
-         "labels: {'a': 'b', %r: %r} -> {'a': 'c', %r: %r}" % (prefix, RUN_LABEL, RUN_ID, RUN_LABEL, RUN_ID)),
+         "labels: {a: b, %s: %s} -> {a: c, %s: %s}" % (prefix, RUN_LABEL, RUN_ID, RUN_LABEL, RUN_ID)),
     ]
     # Check mode refuses the same way (only the daemon's own refusals, ingress and overlay here, need a real run).
     checked = [0, 9, 11, 12, 20, 24]

@@ -90,7 +90,8 @@ def test_connect_reconnect_disconnect_running_and_stopped(docker_client, prefix,
 
     assert readdress['changed'] and readdress['containers'][0]['action'] == 'reconnected'
     assert readdress['containers'][0]['differences'] == [
-        {'field': 'ipv4_address', 'current': '10.202.10.10', 'desired': '10.202.10.11'}]
+        {'field': 'ipv4_address', 'before': '10.202.10.10', 'after': '10.202.10.11',
+         'current': '10.202.10.10', 'desired': '10.202.10.11'}]  # current/desired: the former names, for one release
     assert readdress['diff']['before']['containers'][ctr['web']]['ipv4_address'] == '10.202.10.10'
     assert readdress['diff']['after']['containers'][ctr['web']]['ipv4_address'] == '10.202.10.11'
     assert not readdress_again['changed']
@@ -100,7 +101,7 @@ def test_connect_reconnect_disconnect_running_and_stopped(docker_client, prefix,
     assert after['aliases'] == ['www']
 
     assert realias['changed'] and realias['containers'][0]['differences'] == [
-        {'field': 'aliases', 'current': ['www'], 'desired': ['web2', 'www']}]
+        {'field': 'aliases', 'before': ['www'], 'after': ['web2', 'www'], 'current': ['www'], 'desired': ['web2', 'www']}]
     assert not realias_again['changed']
     ep = endpoint(docker_client, ctr['web'], net)
     assert (ep['IPAddress'], ep['GlobalIPv6Address']) == ('10.202.10.11', 'fd00:202:10::10')
@@ -108,9 +109,11 @@ def test_connect_reconnect_disconnect_running_and_stopped(docker_client, prefix,
 
     assert strict['failed'] and not strict['changed']
     assert strict['msg'] == (
-        'container %s is connected to network %s with other settings and reconnect is false: aliases [store] -> [kv]; '
-        'container %s is connected to network %s with other settings and reconnect is false: aliases [store] -> [kv]'
+        'container %s is connected to network %s with other settings and reconnect is false: aliases: [store] -> [kv]; '
+        'container %s is connected to network %s with other settings and reconnect is false: aliases: [store] -> [kv]'
         % (ctr['db'], net, ctr['cache'], net))
+    assert strict['differences'][0] == dict(container=ctr['db'], field='aliases', before=['store'], after=['kv'],
+                                            current=['store'], desired=['kv'])
     assert aliases(docker_client, ctr['db'], net) == {'store'}
 
     # Real packets: the new address is on web's interface, and peer reaches it by the new alias.
@@ -320,3 +323,39 @@ def test_half_made_endpoints_are_seen_repaired_and_cleared(docker_client, prefix
     assert not cleared_again['changed'], cleared_again
     job.reload()
     assert net not in job.attrs['NetworkSettings']['Networks']
+
+
+def test_container_references_follow_the_one_rule(docker_client, prefix, make_container):
+    """Name, full ID or unique ID prefix; an ambiguous prefix is refused naming the candidates (as for networks)."""
+    net = prefix + '-refs'
+    make_network(docker_client, net, '10.202.60.0/24')
+    # Containers until two share the first hex digit of their IDs (at most 17, by pigeonhole).
+    by_digit = {}
+    for index in range(17):
+        ctr = make_container('ref%d' % index, start=False)
+        by_digit.setdefault(ctr.id[0], []).append(ctr)
+        if len(by_digit[ctr.id[0]]) == 2:
+            break
+    first, second = by_digit[ctr.id[0]]
+    ambiguous = ctr.id[0]
+    before = snapshot(docker_client, prefix)
+    refused, topology_refused = play([
+        task('network_attachment', network=net, container=ambiguous),
+        task('topology', attachments=[dict(network=net, container=ambiguous)]),
+    ])
+    for result in (refused, topology_refused):
+        assert result['failed'] and not result['changed'], result
+        assert 'container ID prefix %s is ambiguous: it matches ' % ambiguous in result['msg'], result['msg']
+        assert first.name in result['msg'] and second.name in result['msg']
+    assert topology_refused['msg'].startswith('attachments[0] (%s): container ID prefix' % net)
+    assert snapshot(docker_client, prefix) == before
+    by_prefix, by_id, by_name = play([
+        task('network_attachment', network=net, container=first.id[:12]),
+        task('network_attachment', network=net, container=first.id),
+        task('network_attachment', network=net, container=first.name),
+    ])
+    assert by_prefix['changed'] and by_prefix['containers'][0]['container'] == first.name
+    assert by_prefix['containers'][0]['action'] == 'connected'
+    assert not by_id['changed'] and not by_name['changed']  # the same container, found by every kind of reference
+    assert net in docker_client.api.inspect_container(first.id)['NetworkSettings']['Networks']
+    assert net not in docker_client.api.inspect_container(second.id)['NetworkSettings']['Networks']

@@ -13,6 +13,7 @@ def test_lookup_order_filters_and_endpoints(prefix, docker_client, make_containe
     beta = make_network(prefix + '-beta', internal=True)
     web = on_network(make_container, docker_client, 'web', alpha.name, ipv4_address='10.201.50.10',
                      ipv6_address='fd00:201:50::10', aliases=['www'])
+    dynamic = on_network(make_container, docker_client, 'zdynamic', alpha.name)  # the daemon picks its address
     # A network whose name is a prefix of beta's ID: an exact name wins over an ID prefix.
     hexname = beta.id[:12]
     create_network(docker_client, hexname)  # not under the prefix: removed below
@@ -35,9 +36,21 @@ def test_lookup_order_filters_and_endpoints(prefix, docker_client, make_containe
         docker_client.networks.get(hexname).remove()
     verbose, by_name, by_id, by_prefix, name_prefix, by_label, custom, dangling, in_use, builtin, both, bad = results
     assert verbose['exists'] is True
+    running = verbose['networks'][0]['Containers']
+    dynamic.reload()
+    assigned = dynamic.attrs['NetworkSettings']['Networks'][alpha.name]
+    # ipv4_address / ipv6_address: the fixed addresses, as the option of network_attachment means them;
+    # assigned_*: what the daemon gave the endpoint.
     assert verbose['networks'][0]['endpoints'] == [{
         'container': web.name, 'id': web.id, 'ipv4_address': '10.201.50.10', 'ipv6_address': 'fd00:201:50::10',
-        'mac_address': verbose['networks'][0]['Containers'][web.id]['MacAddress'], 'aliases': ['www']}]  # no daemon-added ID alias, on any engine
+        'assigned_ipv4_address': '10.201.50.10', 'assigned_ipv6_address': 'fd00:201:50::10',
+        'mac_address': running[web.id]['MacAddress'], 'aliases': ['www'],  # no daemon-added ID alias, on any engine
+    }, {
+        'container': dynamic.name, 'id': dynamic.id, 'ipv4_address': None, 'ipv6_address': None,
+        'assigned_ipv4_address': assigned['IPAddress'], 'assigned_ipv6_address': assigned['GlobalIPv6Address'],
+        'mac_address': running[dynamic.id]['MacAddress'], 'aliases': [],
+    }]
+    assert assigned['IPAddress'].startswith('10.201.50.') and assigned['GlobalIPv6Address'].startswith('fd00:201:50:')
     # 20.10 derives the MAC from the address (02:42:...), 28.x picks a random one: locally administered, unicast.
     first_octet = int(verbose['networks'][0]['endpoints'][0]['mac_address'].split(':')[0], 16)
     assert first_octet & 0b11 == 0b10

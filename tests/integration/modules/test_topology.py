@@ -141,8 +141,8 @@ def test_changes_reconnect_and_recreate_keep_endpoints(prefix, make_container, d
         'create network %s-back' % prefix,
         'connect %s-c1 to %s-back (aliases [db], ipv4_address 10.208.4.10)' % (prefix, prefix),
         'connect %s-c3 to %s-back' % (prefix, prefix),
-        'reconnect %s-c1 to %s-front (aliases [] -> [web])' % (prefix, prefix),
-        'reconnect %s-c2 to %s-front (aliases [] -> [web])' % (prefix, prefix),
+        'reconnect %s-c1 to %s-front (aliases: [] -> [web])' % (prefix, prefix),
+        'reconnect %s-c2 to %s-front (aliases: [] -> [web])' % (prefix, prefix),
     ]
     assert again['changed'] is False
     networks = _networks(docker_client, prefix)

@@ -25,9 +25,9 @@ def test_inspect_addresses_from_every_network():
 
 def test_endpoint_addresses_of_a_verbose_network():
     network = {'Name': 'bridge', 'endpoints': [
-        {'container': 'c1', 'ipv4_address': '172.17.0.2'},
-        {'container': 'c2', 'ipv4_address': '172.17.0.3'},
-        {'container': 'v6only', 'ipv4_address': None},
+        {'container': 'c1', 'ipv4_address': None, 'assigned_ipv4_address': '172.17.0.2'},  # picked by the daemon
+        {'container': 'c2', 'ipv4_address': '172.17.0.3', 'assigned_ipv4_address': '172.17.0.3'},  # fixed
+        {'container': 'v6only', 'ipv4_address': None, 'assigned_ipv4_address': None},
     ]}
     assert endpoint_addresses(network) == {'c1': '172.17.0.2', 'c2': '172.17.0.3'}
 

@@ -92,10 +92,12 @@ def test_reconnect_false_lists_differences():
     error = refused([ctr('web', ep(ip='10.202.1.10', aliases=['old']))], ipv4_address='10.202.1.11',
                     aliases=['new'], reconnect=False)
     assert error.msg == ('container web is connected to network labnet with other settings and reconnect is '
-                         'false: ipv4_address 10.202.1.10 -> 10.202.1.11, aliases [old] -> [new]')
+                         'false: ipv4_address: 10.202.1.10 -> 10.202.1.11; aliases: [old] -> [new]')
     assert error.details['differences'] == [
-        {'container': 'web', 'field': 'ipv4_address', 'current': '10.202.1.10', 'desired': '10.202.1.11'},
-        {'container': 'web', 'field': 'aliases', 'current': ['old'], 'desired': ['new']}]
+        {'container': 'web', 'field': 'ipv4_address', 'before': '10.202.1.10', 'after': '10.202.1.11',
+         'current': '10.202.1.10', 'desired': '10.202.1.11'},  # current/desired: former names, for one release
+        {'container': 'web', 'field': 'aliases', 'before': ['old'], 'after': ['new'],
+         'current': ['old'], 'desired': ['new']}]
 
 
 def test_fixed_address_on_a_subnet_that_may_be_the_daemons_is_verified_before_reconnecting():

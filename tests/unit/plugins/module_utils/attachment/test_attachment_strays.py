@@ -32,7 +32,7 @@ def test_exclusive_problems(state, network, expected):
 
 @pytest.mark.parametrize('rows, wanted, expected', [
     ([row('a'), row('s')], ['a' * 64], ['s']),
-    ([row('a'), row('s', state='exited'), row('c', state='created')], ['a' * 64], ['s', 'c']),
+    ([row('a'), row('s', state='exited'), row('c', state='created')], ['a' * 64], ['c', 's']),  # sorted by name
     ([row('s', endpoint=False)], [], []),                      # refused connect: not connected
     ([row('s', endpoint=False, state='exited')], [], ['s']),   # a stopped container keeps its endpoint config
     ([row('s', network='other')], [], []),

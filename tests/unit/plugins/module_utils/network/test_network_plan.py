@@ -90,7 +90,7 @@ def test_decide(state, network, recreate, params, verb):
     ('bridge', 'present', 'always', {}, 'bridge is a network predefined by Docker; it cannot be recreated '
                                         '(recreate is always)'),
     ('net', 'present', 'never', {'internal': True, 'labels': {'a': 'b'}},
-     "network net differs from the task and recreate is never: internal: False -> True; labels: {} -> {'a': 'b'}"),
+     "network net differs from the task and recreate is never: internal: False -> True; labels: {} -> {a: b}"),
     ('net', 'present', 'on_change', {'enable_ipv4': False, 'enable_ipv6': True},
      'enable_ipv4 needs Docker Engine API 1.47 or newer; the daemon speaks 1.41'),
 ])

@@ -91,8 +91,6 @@ def test_differences(params, expected):
                             "sharing a container's namespace"),
     ({'labels': ['a']}, "labels must be a dict, got ['a']"),
     ({'labels': {'labnet.docker.lab': 'a'}, 'lab': 'b'}, 'labels sets labnet.docker.lab=a but lab is b; give one of them'),
-    ({'labels_mode': 'all'}, "labels_mode 'all' is not one of subset, exact"),
-    ({'scope': 'planet'}, "scope 'planet' is not one of local, global, swarm"),
     ({'internal': 'yes'}, "internal must be a boolean, got 'yes'"),
     ({'ipam_config': [{'subnet': 'fd00::/64'}]}, 'ipam_config[0].subnet fd00::/64 is IPv6, which needs enable_ipv6: true'),
     ({'config_from': 'cfg', 'labels': {'a': 'b'}, 'ipam_config': [{'subnet': '10.201.1.0/24'}]},

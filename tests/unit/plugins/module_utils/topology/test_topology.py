@@ -61,7 +61,7 @@ def test_aliases_are_compared_on_the_inspect_record(api):
     params['attachments'][0]['aliases'] = ['web']
     api.writes, api.reads = [], []
     result = converge_topology(api, params)
-    assert result['plan'] == ['reconnect c1 to a (aliases [] -> [web])', 'reconnect c2 to a (aliases [] -> [web])']
+    assert result['plan'] == ['reconnect c1 to a (aliases: [] -> [web])', 'reconnect c2 to a (aliases: [] -> [web])']
     assert [read[0] for read in api.reads].count('inspect_container') == 2
     api.writes, api.reads = [], []
     assert converge_topology(api, params)['changed'] is False
@@ -135,3 +135,20 @@ def test_config_from_by_id_reads_two_listings_and_changes_nothing(api, recreate)
         check_mode=True)
     assert [entry['action'] for entry in result['networks']] == ['none', 'create']
     assert [read[0] for read in api.reads] == ['list_networks', 'list_containers']
+
+
+@pytest.mark.parametrize('ref, message', [
+    ('633', 'attachments[0] (a): container ID prefix 633 is ambiguous: it matches c1, c2, c3; nothing was changed'),
+    ('6331', None),  # a unique prefix: c1
+    ('c', 'attachments[0] (a): container c not found; nothing was changed'),  # a name prefix never matches
+])
+def test_container_references_follow_the_one_rule(api, ref, message):
+    params = lab(attachments=[dict(network='a', container=ref)])
+    if message is None:
+        converge_topology(api, params)
+        assert api.writes[-1] == ('connect', 'a', 'c1')
+        return
+    with pytest.raises(LabnetDockerError) as caught:
+        converge_topology(api, params)
+    assert caught.value.msg == message
+    assert api.writes == []

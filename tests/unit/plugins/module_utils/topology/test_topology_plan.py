@@ -4,7 +4,7 @@ import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL, MANAGED_LABEL
 from ansible_collections.labnet.docker.plugins.module_utils.topology.read import (
-    describe, duplicate_facts, endpoints_from_listing, needs_inspect, pick_container, purge_candidates)
+    duplicate_facts, endpoints_from_listing, needs_inspect, purge_candidates)
 
 C1 = {'Id': 'c1' + 'a' * 62, 'Names': ['/web'], 'State': 'running',
       'NetworkSettings': {'Networks': {'front': {'NetworkID': 'f' * 64, 'IPAMConfig': {'IPv4Address': '10.201.1.5'},
@@ -14,15 +14,6 @@ C2 = {'Id': 'c2' + 'b' * 62, 'Names': ['/db', '/web/db'], 'State': 'exited',
 C3 = {'Id': 'c3' + 'b' * 62, 'Names': ['/other'], 'State': 'running',
       'NetworkSettings': {'Networks': {'bridge': {'NetworkID': 'b' * 64}}}}
 ROWS = [C1, C2, C3]
-
-
-@pytest.mark.parametrize('ref, expected', [
-    ('web', C1), ('/web', C1), ('db', C2), (C3['Id'], C3), ('c1', C1), ('c3b', C3),
-    ('c', None),  # ambiguous prefix
-    ('nope', None), ('web/db', None),
-])
-def test_pick_container(ref, expected):
-    assert pick_container(ROWS, ref) is expected
 
 
 def test_endpoints_from_listing_finds_running_and_stopped_by_name_or_id():
@@ -52,6 +43,7 @@ def test_purge_candidates_are_managed_unlisted_and_in_the_lab():
         _row('nolab', {MANAGED_LABEL: 'true'}),
         _row('foreign', {LAB_LABEL: 'l1'}),
         _row('bridge', {MANAGED_LABEL: 'true', LAB_LABEL: 'l1'}),
+        _row('docker_gwbridge', {MANAGED_LABEL: 'true', LAB_LABEL: 'l1'}),
     ]
     assert [row['Name'] for row in purge_candidates(rows, ['keep'], 'l1')] == ['old']
     assert [row['Name'] for row in purge_candidates(rows, ['keep'], None)] == ['neighbour', 'nolab', 'old']
@@ -62,20 +54,3 @@ def test_purge_candidates_are_managed_unlisted_and_in_the_lab():
 ])
 def test_needs_inspect(settings, expected):
     assert needs_inspect(settings) is expected
-
-
-@pytest.mark.parametrize('action, line', [
-    (dict(action='create', network='n'), 'create network n'),
-    (dict(action='remove', network='n', id='0123456789abcdef'), 'remove network n (0123456789ab)'),
-    (dict(action='remove_duplicate', network='n', id='1' * 20, kept='2' * 20),
-     'remove duplicate network n (111111111111), keep 222222222222'),
-    (dict(action='connect', network='n', container='c'), 'connect c to n'),
-    (dict(action='connect', network='n', container='c', endpoint={'ipv4_address': '10.0.0.2', 'aliases': ['x', 'y']}),
-     'connect c to n (aliases [x, y], ipv4_address 10.0.0.2)'),
-    (dict(action='disconnect', network='n', container='c', running=True), 'disconnect c from n'),
-    (dict(action='reconnect', network='n', container='c',
-          differences=[dict(field='ipv4_address', current=None, desired='10.0.0.3')]),
-     'reconnect c to n (ipv4_address (unset) -> 10.0.0.3)'),
-])
-def test_describe(action, line):
-    assert describe(action) == line

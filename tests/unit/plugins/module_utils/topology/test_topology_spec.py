@@ -70,7 +70,13 @@ def test_state_applies_to_every_attachment():
     (dict(attachments=[dict(network='a', container='c1', ipv4_address='10.201.1.5'),
                        dict(network='a', container='c2', ipv4_address='10.201.1.5')]),
      'attachments[0] and attachments[1] both ask for ipv4_address 10.201.1.5 on network a'),
-    (dict(state='sideways'), "state 'sideways' is not one of present, absent"),
+    # choices: the argument spec is their one home (network and attachment modules use the same)
+    (dict(networks=[dict(name='n', scope='planet')]), 'networks[0] (n): value of scope must be one of: local, global, '
+     'swarm, got: planet'),
+    (dict(networks=[dict(name='n', labels_mode='all')]), 'networks[0] (n): value of labels_mode must be one of: '
+     'subset, exact, got: all'),
+    (dict(networks=[dict(name='n', recreate='sometimes')]), 'networks[0] (n): value of recreate must be one of: '
+     'on_change, never, always, got: sometimes'),
 ])
 def test_refusals_name_the_entry(params, message):
     with pytest.raises(LabnetDockerError) as caught:
