@@ -14,7 +14,6 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 CHECK_FIELDS = ('scenario', 'check', 'expected', 'observed', 'ok')
-PREDEFINED = ('bridge', 'host', 'none')
 
 
 def _text(value):
