@@ -325,10 +325,10 @@ def test_half_made_endpoints_are_seen_repaired_and_cleared(docker_client, prefix
     assert net not in job.attrs['NetworkSettings']['Networks']
 
 
-def test_container_references_follow_the_one_rule(docker_client, prefix, make_container):
+def test_container_references_follow_the_one_rule(docker_client, prefix, make_container, make_network):
     """Name, full ID or unique ID prefix; an ambiguous prefix is refused naming the candidates (as for networks)."""
     net = prefix + '-refs'
-    make_network(docker_client, net, '10.202.60.0/24')
+    make_network(net, '10.202.60.0/24')
     # Containers until two share the first hex digit of their IDs (at most 17, by pigeonhole).
     by_digit = {}
     for index in range(17):
