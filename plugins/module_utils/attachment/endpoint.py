@@ -232,4 +232,3 @@ def unsupported_endpoint_fields(settings, api_version):
     """Fields in ``settings`` the daemon's API version cannot take, as (field, minimum version)."""
     return unsupported([(field, settings.get(field), minimum, None)
                         for field, minimum in sorted(ENDPOINT_FIELD_MIN_API.items())], api_version)
-
