@@ -74,3 +74,41 @@ notes:
   - All modules of this collection belong to the action group C(labnet.docker.docker), so
     C(module_defaults) can set the connection options once for a whole play.
 '''
+
+    # check_mode / diff_mode support, one fragment per kind of module: ``labnet.docker.docker.writes`` for the modules
+    # that change networks (with the journal note), ``labnet.docker.docker.reads`` for those that only read.
+    WRITES = r'''
+notes:
+  - Crash safety. A change of several writes (a network re-create, or an attachment reconnect) first writes a
+    journal to the engine - a config-only network named C(<network>.labnet-journal), labelled
+    C(labnet.docker.journal=<network>), whose labels hold the network's old and new settings and every endpoint to
+    restore (fixed addresses, aliases, links, driver options, gateway priority). It is removed after the last write.
+    If the run dies in between (killed, Ctrl-C, lost connection, daemon restart), the next task of
+    M(labnet.docker.network), M(labnet.docker.network_attachment), M(labnet.docker.topology) or
+    M(labnet.docker.network_prune) that touches the network, from any controller, finishes the change first - it
+    re-creates the network from the journal if it is missing and reconnects every recorded endpoint that is not
+    connected - reports it in RV(recovered) with a warning, and then does its own work. A journal whose owner is
+    still running (same machine, live process) is waited for, up to a minute; one written on another machine counts
+    as abandoned after five minutes. M(labnet.docker.network_info) lists journals.
+attributes:
+  check_mode:
+    support: full
+    description:
+      - Plans and validates exactly as a real run and reports every action it would take, without any write call.
+  diff_mode:
+    support: full
+    description:
+      - Shows before and after of everything that changes.
+'''
+
+    READS = r'''
+attributes:
+  check_mode:
+    support: full
+    description:
+      - The module only reads, so it runs unchanged in check mode.
+  diff_mode:
+    support: none
+    description:
+      - The module changes nothing, so there is nothing to diff.
+'''

@@ -8,6 +8,9 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: network
 short_description: Create, update and remove Docker networks as desired state
+extends_documentation_fragment:
+  - labnet.docker.docker
+  - labnet.docker.docker.writes
 version_added: 0.1.0
 description:
   - The desired-state counterpart of C(docker network create) and C(docker network rm).
@@ -23,15 +26,6 @@ description:
   - Everything is validated before any change; a refused task changes nothing.
 author:
   - labnet.docker maintainers (@labnet)
-extends_documentation_fragment:
-  - labnet.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Runs the same checks and plan without any write call; RV(actions) says what would be done.
-  diff_mode:
-    support: full
-    description: Shows before and after of the compared fields.
 options:
   name:
     description:
@@ -164,16 +158,6 @@ options:
     type: bool
     default: false
 notes:
-  - Crash safety. A change of several writes (a re-create) first writes a journal to the engine - a config-only
-    network named C(<network>.labnet-journal), labelled C(labnet.docker.journal=<network>), whose labels hold the
-    network's old and new settings and every endpoint to restore (fixed addresses, aliases, links, driver options,
-    gateway priority). It is removed after the last write. If the run dies in between (killed, Ctrl-C, lost
-    connection, daemon restart), the next task of M(labnet.docker.network), M(labnet.docker.network_attachment),
-    M(labnet.docker.topology) or M(labnet.docker.network_prune) that touches the network, from any controller,
-    finishes the change first - it re-creates the network from the journal if it is missing and reconnects every
-    recorded endpoint that is not connected - reports it in RV(recovered) with a warning, and then does its own
-    work. A journal whose owner is still running (same machine, live process) is waited for, up to a minute; one
-    written on another machine counts as abandoned after five minutes. M(labnet.docker.network_info) lists journals.
   - Only addresses a user fixed (C(--ip), C(--ip6), or C(ipv4_address) in an attachment) are kept on re-creation.
     A dynamically assigned address is not pinned; the container gets whatever the new network hands out.
     MAC addresses are not pinned either.

@@ -8,6 +8,9 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: network_attachment
 short_description: Connect containers to a Docker network, or disconnect them, as desired state
+extends_documentation_fragment:
+  - labnet.docker.docker
+  - labnet.docker.docker.writes
 version_added: 0.1.0
 description:
   - The desired-state counterpart of C(docker network connect) and C(docker network disconnect).
@@ -27,15 +30,6 @@ description:
     C(clear)), and a failed connect removes the one it left.
 author:
   - labnet.docker maintainers (@labnet)
-extends_documentation_fragment:
-  - labnet.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Plans and validates exactly as a real run, and reports the connects, disconnects and reconnects it would make.
-  diff_mode:
-    support: full
-    description: Shows each changed container's endpoint settings before and after.
 options:
   network:
     description:
@@ -122,17 +116,6 @@ options:
     type: bool
     default: false
 notes:
-  - Crash safety. A change of several writes (a reconnect - disconnect, then connect with new settings) first writes
-    a journal to the engine - a config-only network named C(<network>.labnet-journal), labelled
-    C(labnet.docker.journal=<network>), whose labels hold the network's old and new settings and every endpoint to
-    restore (fixed addresses, aliases, links, driver options, gateway priority). It is removed after the last write.
-    If the run dies in between (killed, Ctrl-C, lost connection, daemon restart), the next task of
-    M(labnet.docker.network), M(labnet.docker.network_attachment), M(labnet.docker.topology) or
-    M(labnet.docker.network_prune) that touches the network, from any controller, finishes the change first - it
-    re-creates the network from the journal if it is missing and reconnects every recorded endpoint that is not
-    connected - reports it in RV(recovered) with a warning, and then does its own work. A journal whose owner is
-    still running (same machine, live process) is waited for, up to a minute; one written on another machine counts
-    as abandoned after five minutes. M(labnet.docker.network_info) lists journals.
   - A subnet the daemon picked itself looks like a configured subnet with a gateway in the network's inspect
     output. When that cannot be told apart, the daemon decides about a fixed address - before anything changes,
     also for a reconnect - and its refusal is reported as for any other refusal. Check mode does not ask the
@@ -176,27 +159,13 @@ EXAMPLES = r'''
 
 RETURN = r'''
 recovered:
-  description:
-    - Interrupted changes this task found and finished before doing its own work, one entry per journal (see the
-      notes). Each lists the C(actions) done, or in check mode the ones a real run would do - C(create) (the
-      network, from the recorded body), C(connect) (an endpoint with its recorded settings), C(skip) (a container
-      that no longer exists) and C(remove_journal). A warning says the same. Empty when there was nothing to finish.
-  returned: always
+  description: An interrupted change of O(network) that was finished before connecting or disconnecting,
+    as RV(labnet.docker.network#module:recovered) lists them; empty when there was none.
   type: list
+  returned: always
   elements: dict
   sample:
-    - network: lab-net
-      journal: lab-net.labnet-journal
-      operation: recreate
-      started: 1764585600.25
-      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456'}
-      actions:
-        - {action: create, network: lab-net}
-        - action: connect
-          network: lab-net
-          container: web
-          endpoint: {IPAMConfig: {IPv4Address: 10.201.1.10}, Aliases: [www]}
-        - {action: remove_journal, network: lab-net, journal: lab-net.labnet-journal}
+    - {network: web-net, journal: web-net.labnet-journal, operation: reconnect, actions: [{action: remove_journal, network: web-net}]}
 network:
   description: Name and ID of the network; null when O(state=absent) and the network does not exist.
   returned: always

@@ -8,6 +8,9 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: network_info
 short_description: Inspect and list Docker networks
+extends_documentation_fragment:
+  - labnet.docker.docker
+  - labnet.docker.docker.reads
 version_added: 0.1.0
 description:
   - The desired-state counterpart of C(docker network inspect) and C(docker network ls).
@@ -17,15 +20,6 @@ description:
     other module of the collection that touches the network does.
 author:
   - labnet.docker maintainers (@labnet)
-extends_documentation_fragment:
-  - labnet.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so it runs unchanged in check mode.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is nothing to diff.
 options:
   names:
     description:

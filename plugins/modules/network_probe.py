@@ -8,6 +8,9 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: network_probe
 short_description: Prove connectivity between containers and the host with real packets
+extends_documentation_fragment:
+  - labnet.docker.docker
+  - labnet.docker.docker.reads
 version_added: 0.1.0
 description:
   - Runs a list of probes (a matrix) and checks each observed result against its expectation, so a play can assert
@@ -23,15 +26,6 @@ description:
   - The module only reads, so C(changed) is always V(false).
 author:
   - labnet.docker maintainers (@labnet)
-extends_documentation_fragment:
-  - labnet.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Probes only read, so they run in check mode too.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is nothing to diff.
 options:
   probes:
     description:

@@ -8,6 +8,9 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: network_prune
 short_description: Remove unused Docker networks, safely, with a real dry run
+extends_documentation_fragment:
+  - labnet.docker.docker
+  - labnet.docker.docker.writes
 version_added: 0.1.0
 description:
   - The desired-state counterpart of C(docker network prune).
@@ -20,15 +23,6 @@ description:
     cannot start; this module keeps it.
 author:
   - labnet.docker maintainers (@labnet)
-extends_documentation_fragment:
-  - labnet.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Returns in RV(networks) exactly the networks a real run would remove, and removes none.
-  diff_mode:
-    support: full
-    description: Lists the networks removed (before) and any that could not be removed (after).
 options:
   filters:
     description:
@@ -56,17 +50,6 @@ notes:
     removes a journal (C(labnet.docker.journal) label) nor a network whose change a journal still records; RV(kept)
     gives the reason. Docker's own C(docker network prune) knows nothing of journals - it would remove such a network
     mid-change (the next task re-creates it from the journal), and it may remove the journal itself.
-  - Crash safety. A change of several writes (a re-create or a reconnect, by the other modules) first writes a
-    journal to the engine - a config-only network named C(<network>.labnet-journal), labelled
-    C(labnet.docker.journal=<network>), whose labels hold the network's old and new settings and every endpoint to
-    restore (fixed addresses, aliases, links, driver options, gateway priority). It is removed after the last write.
-    If the run dies in between (killed, Ctrl-C, lost connection, daemon restart), the next task of
-    M(labnet.docker.network), M(labnet.docker.network_attachment), M(labnet.docker.topology) or
-    M(labnet.docker.network_prune) that touches the network, from any controller, finishes the change first - it
-    re-creates the network from the journal if it is missing and reconnects every recorded endpoint that is not
-    connected - reports it in RV(recovered) with a warning, and then does its own work. A journal whose owner is
-    still running (same machine, live process) is waited for, up to a minute; one written on another machine counts
-    as abandoned after five minutes. M(labnet.docker.network_info) lists journals.
 '''
 
 EXAMPLES = r'''
@@ -89,27 +72,13 @@ EXAMPLES = r'''
 
 RETURN = r'''
 recovered:
-  description:
-    - Interrupted changes this task found and finished before doing its own work, one entry per journal (see the
-      notes). Each lists the C(actions) done, or in check mode the ones a real run would do - C(create) (the
-      network, from the recorded body), C(connect) (an endpoint with its recorded settings), C(skip) (a container
-      that no longer exists) and C(remove_journal). A warning says the same. Empty when there was nothing to finish.
-  returned: always
   type: list
+  description: Interrupted changes of the candidate networks, finished first so that a half-made network is judged
+    as it will be (see RV(labnet.docker.network#module:recovered)); empty when there was none.
   elements: dict
+  returned: always
   sample:
-    - network: lab-net
-      journal: lab-net.labnet-journal
-      operation: recreate
-      started: 1764585600.25
-      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456'}
-      actions:
-        - {action: create, network: lab-net}
-        - action: connect
-          network: lab-net
-          container: web
-          endpoint: {IPAMConfig: {IPv4Address: 10.201.1.10}, Aliases: [www]}
-        - {action: remove_journal, network: lab-net, journal: lab-net.labnet-journal}
+    - {network: old-net, journal: old-net.labnet-journal, operation: recreate, actions: [{action: remove_journal, network: old-net}]}
 networks:
   description: Name and ID of each network removed or, in check mode, that would be removed; sorted by name.
   returned: always

@@ -8,6 +8,9 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: topology
 short_description: A lab's Docker networks and container attachments as desired state, in one task
+extends_documentation_fragment:
+  - labnet.docker.docker
+  - labnet.docker.docker.writes
 version_added: 0.1.0
 description:
   - Converges many networks and their container attachments at once. It reads the daemon twice (one listing of
@@ -22,15 +25,6 @@ description:
   - Returns the plan in a readable form (RV(plan)) and as data (RV(actions)), in check mode too.
 author:
   - labnet.docker maintainers (@labnet)
-extends_documentation_fragment:
-  - labnet.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Plans and validates exactly as a real run, without any write call; RV(plan) says what would be done.
-  diff_mode:
-    support: full
-    description: Shows before and after of every network and attachment that changes.
 options:
   networks:
     description:
@@ -83,17 +77,6 @@ options:
     type: bool
     default: false
 notes:
-  - Crash safety. A change of several writes (a re-create or a reconnect of any entry) first writes a journal to the
-    engine - a config-only network named C(<network>.labnet-journal), labelled C(labnet.docker.journal=<network>),
-    whose labels hold the network's old and new settings and every endpoint to restore (fixed addresses, aliases,
-    links, driver options, gateway priority). It is removed after the last write. If the run dies in between
-    (killed, Ctrl-C, lost connection, daemon restart), the next task of M(labnet.docker.network),
-    M(labnet.docker.network_attachment), M(labnet.docker.topology) or M(labnet.docker.network_prune) that touches
-    the network, from any controller, finishes the change first - it re-creates the network from the journal if it
-    is missing and reconnects every recorded endpoint that is not connected - reports it in RV(recovered) with a
-    warning, and then does its own work. A journal whose owner is still running (same machine, live process) is
-    waited for, up to a minute; one written on another machine counts as abandoned after five minutes.
-    M(labnet.docker.network_info) lists journals.
   - Actions run in this order - purged networks are removed, then each network in O(networks) is created,
     re-created or left alone, then each attachment is connected or reconnected. With O(state=absent), attachments
     are disconnected first and networks removed after.
@@ -149,27 +132,13 @@ EXAMPLES = r'''
 
 RETURN = r'''
 recovered:
-  description:
-    - Interrupted changes this task found and finished before doing its own work, one entry per journal (see the
-      notes). Each lists the C(actions) done, or in check mode the ones a real run would do - C(create) (the
-      network, from the recorded body), C(connect) (an endpoint with its recorded settings), C(skip) (a container
-      that no longer exists) and C(remove_journal). A warning says the same. Empty when there was nothing to finish.
+  elements: dict
+  description: For every network of the topology, the interrupted change that was finished before the plan
+    was made, in the form of RV(labnet.docker.network#module:recovered); empty when there was none.
   returned: always
   type: list
-  elements: dict
   sample:
-    - network: lab-net
-      journal: lab-net.labnet-journal
-      operation: recreate
-      started: 1764585600.25
-      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456'}
-      actions:
-        - {action: create, network: lab-net}
-        - action: connect
-          network: lab-net
-          container: web
-          endpoint: {IPAMConfig: {IPv4Address: 10.201.1.10}, Aliases: [www]}
-        - {action: remove_journal, network: lab-net, journal: lab-net.labnet-journal}
+    - {network: lab-a, journal: lab-a.labnet-journal, operation: recreate, actions: [{action: remove_journal, network: lab-a}]}
 plan:
   description:
     - What was done (or, in check mode, would be done), one line per action, in order.
