@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.labnet.docker.tests.integration.harness import play, task
+from ansible_collections.labnet.docker.tests.integration.harness import RUN_ID, RUN_LABEL, play, task
 from ansible_collections.labnet.docker.tests.integration.modules.network_helpers import endpoint_of, on_network
 
 
@@ -161,7 +161,7 @@ def test_failed_create_puts_the_previous_network_back(prefix, docker_client, mak
     assert result['changed'] is True  # the network is back, but under a new ID
     restored = docker_client.api.inspect_network(name)
     assert restored['Id'] != network.id
-    assert restored['EnableIPv6'] is False and restored['Labels'] == {'x': '1'}
+    assert restored['EnableIPv6'] is False and restored['Labels'] == {'x': '1', RUN_LABEL: RUN_ID}  # every label back
     assert [p['Subnet'] for p in restored['IPAM']['Config']] == ['10.201.34.0/24']
     endpoint = endpoint_of(web, name)
     assert endpoint['NetworkID'] == restored['Id'] and endpoint['IPAddress'] == '10.201.34.10'
