@@ -272,8 +272,9 @@ def converge_attachment(api, params, check_mode=False):
             if budget > 0 and not check_mode and raced:
                 # Lost to a concurrent run: what the daemon refused is re-read and, if done, not done again.
                 budget -= 1
-                earlier = dict(changed=bool((earlier or {}).get('changed')) or bool(exc.details.get('changed')),
-                               actions=list((earlier or {}).get('actions') or []) + list(exc.details.get('actions') or []))
+                before = earlier or {}
+                earlier = dict(changed=bool(before.get('changed')) or bool(exc.details.get('changed')),
+                               actions=list(before.get('actions') or []) + list(exc.details.get('actions') or []))
                 continue
             changed = bool(recovered) or bool(earlier and earlier.get('changed'))
             if changed:

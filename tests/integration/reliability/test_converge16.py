@@ -243,7 +243,8 @@ def test_sixteen_playbooks_converge_and_remove_the_same_state(live_engine):
             report.append('%s: %d of %d succeeded, %d reported changed, %.1f s%s' % (
                 label, len(results) - len(failed), len(results), changed, TIMINGS[phase][1],
                 '; state: ' + '; '.join(states[phase]) if states[phase] else ''))
-            failures.extend('%s: changed=%s %s' % (label, result.get('changed'), result.get('msg')) for result in failed)
+            failures.extend('%s: changed=%s %s' % (label, result.get('changed'), result.get('msg'))
+                            for result in failed)
             if not failed and not changed:
                 wrong.append('%s: no process reported the change' % label)
             if states[phase]:

@@ -156,7 +156,8 @@ def _driver_options(rng):
 def _labels(rng):
     return rng.choice([
         {'tier': 'web'}, {'tier': None}, {'tier': {'a': 1}}, {'tier': [1]}, 'tier=web', {'tier': 5},
-        {'tier': True}, {'': 'x'}, {' tier': 'x'}, {'labnet.docker.managed': 'false'}, {'labnet.docker.managed': 'true'},
+        {'tier': True}, {'': 'x'}, {' tier': 'x'}, {'labnet.docker.managed': 'false'},
+        {'labnet.docker.managed': 'true'},
         {'labnet.docker.lab': 'other'}, {'a' * 300: 'b'}, {'tier': 'x' * 1000}, ['tier'],
     ])
 
@@ -525,8 +526,8 @@ def generated_run(engine, tmp_path_factory):
     started = time.monotonic()
     try:
         baseline = _setup(client)
-        runs = [(making, outs[0], NETS_PREFIX + '-g', dict((k, v) for k, v in baseline.items() if k.startswith(NETS_PREFIX))),
-                (attaching, outs[1], ATT_PREFIX + '-g', dict((k, v) for k, v in baseline.items() if k.startswith(ATT_PREFIX)))]
+        runs = [(cases, out, prefix + '-g', dict((k, v) for k, v in baseline.items() if k.startswith(prefix)))
+                for cases, out, prefix in ((making, outs[0], NETS_PREFIX), (attaching, outs[1], ATT_PREFIX))]
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda entry: _run(engine, *entry), runs))
         elapsed = time.monotonic() - started

@@ -3,14 +3,15 @@
 """Test-only callback for the generated bad-input test: a result and a listing after every task, then a clean-up.
 
 After every task that ran (ok or failed; skipped ones are not recorded) it appends
-{"task", "result", "networks", "containers"} to LNREL_GEN_OUT, reading the daemon's
+{"task", "result", "time", "networks", "containers"} to LNREL_GEN_OUT, reading the daemon's
 two listings over the unix socket in LNREL_GEN_SOCKET itself (not through the
 collection). After a task whose name ends with " again", or a failed task whose name
 ends with " real", it puts the engine back as the case found it: networks whose names
 start with one of LNREL_GEN_CLEAN (comma separated) are removed, and the containers
 named in LNREL_GEN_BASELINE (JSON {container: [networks it keeps]}) leave every other
-network (and join those they keep again if a case took them off). Then it appends one more listing, {"task": "(clean) <task>"}, so the next
-case is judged against the state it really starts from.
+network (and join those they keep again if a case took them off). Then it appends one
+more listing, {"task": "(clean) <task>"}, so the next case is judged against the state
+it really starts from.
 """
 
 from __future__ import annotations
