@@ -177,8 +177,11 @@ class FakeApi:
 
     def remove_network(self, net_id):
         reason = self._remove(net_id)
-        if reason and reason != 'it no longer exists':  # DockerApi.remove_network ignores a network already gone
+        if reason == 'it no longer exists':  # DockerApi.remove_network: False for a network already gone
+            return False
+        if reason:
             raise _refused('removing network %s' % net_id, reason)
+        return True
 
     def remove_unused_network(self, net_id):
         return self._remove(net_id)

@@ -22,7 +22,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan impo
     attachment_from_params, half_made, plan_attachment, result_differences)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.strays import (
     exclusive_problems, find_strays, stray_steps, without_strays)
-from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
+from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, race_budget
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, endpoint_on
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
@@ -31,8 +31,9 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import
 # How the daemon words its refusal of a fixed address on a subnet it picked itself.
 NO_USER_SUBNET = 'supported only when connecting to networks with user configured subnets'
 PAST = {'connect': 'connected', 'disconnect': 'disconnected', 'reconnect': 'reconnected', 'clear': 'cleared'}
-# How the daemon words a connect whose endpoint or address another client took first.
-RACED = ('already exists in network', 'Address already in use')
+# How the daemon words a connect whose endpoint or address another client took first, and a
+# disconnect another client did first (issue 14: after a re-read these are convergence, not failure).
+RACED = ('already exists in network', 'Address already in use', 'is not connected to')
 
 
 def apply_plan(api, plan, check_mode=False, tracker=None):
@@ -246,15 +247,18 @@ def _plan(api, attachment, network, records, others, exclusive):
 def converge_attachment(api, params, check_mode=False):
     """One network_attachment task: read, plan (refusing before any change), apply, report.
 
-    When a connect finds the endpoint or the address already taken - another client
-    connected the container after this task read the state, as concurrent runs of
-    the same play do - the task reads and plans once more and converges from there.
+    When a connect finds the endpoint or the address already taken, or a disconnect finds
+    the container already gone from the network - another client made that change after
+    this task read the state, as concurrent runs of the same play do - the task reads and
+    plans again and converges from there (at most :func:`race_budget` times).
     """
     attachment = attachment_from_params(params)
     exclusive = bool(params.get('exclusive'))
-    earlier = None  # details of a first attempt that lost such a race
+    earlier = None  # what the attempts that lost such a race did: {changed, actions}
+    budget = None  # how many lost races may still be re-planned after (set from the first plan)
     recovered, warnings = [], []
     while True:
+        plan = None
         try:
             found, said = journal.recover(api, [attachment.network], check_mode)
             recovered, warnings = recovered + found, warnings + said
@@ -263,8 +267,14 @@ def converge_attachment(api, params, check_mode=False):
             tracker = apply_plan(api, plan, check_mode)
         except LabnetDockerError as exc:
             raced = exc.details.get('busy') or any(text in exc.msg for text in RACED)
-            if earlier is None and not check_mode and raced:
-                earlier = exc.details
+            if budget is None:
+                budget = race_budget(len(plan.steps) if plan is not None else 0)
+            if budget > 0 and not check_mode and raced:
+                # Lost to a concurrent run: what the daemon refused is re-read and, if done, not done again.
+                budget -= 1
+                before = earlier or {}
+                earlier = dict(changed=bool(before.get('changed')) or bool(exc.details.get('changed')),
+                               actions=list(before.get('actions') or []) + list(exc.details.get('actions') or []))
                 continue
             changed = bool(recovered) or bool(earlier and earlier.get('changed'))
             if changed:

@@ -97,3 +97,13 @@ def describe_action(action):
         changes = describe_differences((d['field'], d['before'], d['after']) for d in action.get('differences') or [])
         return 'reconnect %s to %s%s' % (action['container'], network, ' (%s)' % changes if changes else '')
     return '%s %s' % (kind, network)
+
+
+def race_budget(writes):
+    """How many lost races a task may re-plan after, for a plan of ``writes`` writes.
+
+    Each lost race means another client made one of the writes this task planned, so the
+    next plan has one fewer to do: after ``writes`` of them there is nothing left to lose
+    to. One more covers a race on a write the first plan did not foresee.
+    """
+    return max(2, writes + 1)

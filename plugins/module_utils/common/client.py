@@ -307,11 +307,13 @@ class DockerApi:
             return self.api._result(response, json=True)['Id']
 
     def remove_network(self, net_id):
+        """Remove a network; True once removed, False when it was already gone (another client removed it)."""
         with self._errors('removing network %s' % net_id):
             try:
                 self.api.remove_network(net_id)
             except NotFound:
-                pass
+                return False
+        return True
 
     def remove_unused_network(self, net_id):
         """Remove a network expected to be unused: None once removed, otherwise why it was not.

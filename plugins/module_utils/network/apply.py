@@ -34,6 +34,7 @@ import time
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_config
+from ansible_collections.labnet.docker.plugins.module_utils.common.changes import race_budget
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
     choose_network, plan_network, public_actions)
@@ -44,6 +45,11 @@ from ansible_collections.labnet.docker.plugins.module_utils.network.spec import 
 
 # How the daemon refuses a create whose pools another create reserved (maybe one of the same name).
 CONCURRENT_CREATE = 'Pool overlaps with other one on this address space'
+# A removal that found the network already gone: another client removed it after this task read it
+# (issue 14). The task re-reads and finds the work done instead of claiming it.
+NETWORK_GONE = 'it no longer exists'
+# A disconnect (of a removal with force) that another client did first.
+NOT_CONNECTED = 'is not connected to'
 
 
 def resolve_duplicates(api, name, tracker, warnings):
@@ -129,7 +135,8 @@ def _apply_actions(api, plan, actions, done, connects, net_id):
             if kind == 'disconnect':
                 api.disconnect(action['_network_id'], action['_container_id'], force=action['_force'])
             elif kind in ('remove', 'remove_duplicate'):
-                api.remove_network(action['id'])
+                if api.remove_network(action['id']) is False and plan.verb == 'remove':
+                    raise LabnetDockerError('removing network %s failed: %s' % (plan.name, NETWORK_GONE))
             elif kind == 'create':
                 net_id = api.create_network(action['_body'])
                 known = len(plan.tracker.actions)
@@ -190,13 +197,14 @@ def created_meanwhile(api, name, msg):
     return False
 
 
-def ensure_network(api, params, check_mode=False, again=False):
+def ensure_network(api, params, check_mode=False, again=None):
     """The network module: validate, finish an interrupted change, fetch, plan, apply; returns the result dict.
 
     When the create fails because another client created a network of that name
     after this task listed the networks (the daemon refuses the second one when
     the pools overlap), or another run started changing the network right after
-    this one looked, the task plans once more, against what that run made.
+    this one looked, the task plans again, against what that run made (``again``: how
+    many more lost races it may re-plan after, common.changes.race_budget).
     """
     spec = spec_from_params(params)
     state = params.get('state') or 'present'
@@ -207,15 +215,19 @@ def ensure_network(api, params, check_mode=False, again=False):
     recovered, warnings = journal.recover(api, [spec.name], check_mode)
     plan = plan_network(spec, state, network_facts(api, spec.name), ApiReader(api), recreate=recreate,
                         force=bool(params.get('force')))
+    if again is None:  # issue 14: a removal with force may lose a race on each disconnect
+        again = race_budget(len(plan.tracker.actions))
     try:
         net_id = apply_plan(api, plan, check_mode)
     except LabnetDockerError as exc:
         raced = exc.details.get('busy') or (plan.verb == 'create' and created_meanwhile(api, spec.name, exc.msg))
-        if again or not raced:
+        # issue 14: a removal whose network, or disconnect (force), another run did first re-reads and goes on.
+        raced = raced or (plan.verb == 'remove' and (NOT_CONNECTED in exc.msg or NETWORK_GONE in exc.msg))
+        if again <= 0 or not raced:
             if recovered:
                 exc.details.update(recovered=recovered, changed=True)
             raise
-        result = ensure_network(api, params, check_mode, again=True)
+        result = ensure_network(api, params, check_mode, again=again - 1)
         result['recovered'] = recovered + result['recovered']
         result['warnings'] = warnings + result['warnings']
         return result

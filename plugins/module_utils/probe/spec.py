@@ -135,7 +135,10 @@ def _http_target(raw, to, port):
         host = '[%s]' % to if ':' in to else to
         port_part = '' if port in (None, 80) else ':%d' % port
         return to, 'http://%s%s%s' % (host, port_part, url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. 'Invalid IPv6 URL' for http://[::1/: name the URL the user wrote
+        raise ValueError('url %r is not a valid URL: %s' % (raw, exc))
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         raise ValueError('url %r is neither an http(s):// URL nor a path starting with /' % raw)
     if port is not None:

@@ -20,7 +20,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.attachment import ap
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.network import apply as network_apply
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import plan_attachment, result_differences
-from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, describe_action
+from ansible_collections.labnet.docker.plugins.module_utils.common.changes import (
+    ChangeTracker, describe_action, race_budget)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import pick_container, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
@@ -244,17 +245,20 @@ def _diff(items):
 
 def _lost_a_race(api, items, msg):
     """Whether a failed write lost to another client making the same change (see the single-item modules)."""
-    if any(text in msg for text in attachment_apply.RACED):
+    if any(text in msg for text in attachment_apply.RACED) or network_apply.NETWORK_GONE in msg:
         return True
     return any(network_apply.created_meanwhile(api, item.plan.name, msg) for item in items
                if item.kind == 'network' and item.plan.verb == 'create' and msg.startswith(item.label + ':'))
 
 
-def converge_topology(api, params, check_mode=False, again=False):
+def converge_topology(api, params, check_mode=False, again=None):
     """The topology module: validate, read twice, plan everything, apply; returns the result dict.
 
     When a write loses a race to another client making the same change (a concurrent run
-    of the same play), the topology reads and plans once more and converges from there.
+    of the same play), the topology reads and plans again and converges from there. ``again``
+    is how many more lost races may be re-planned after: each one means another client made
+    a write this plan needed, so the first plan's number of writes bounds it
+    (common.changes.race_budget).
     """
     topology = topology_from_params(params)
     rows = api.list_networks()
@@ -266,14 +270,16 @@ def converge_topology(api, params, check_mode=False, again=False):
         rows = api.list_networks()
     containers = api.list_containers()
     items = plan_topology(api, topology, rows, containers)
+    if again is None:  # issue 14: 16 runs at once may each lose several races; see race_budget
+        again = race_budget(sum(len(item_actions(item)) for item in items))
     try:
         actions = apply_topology(api, items, check_mode)
     except LabnetDockerError as exc:
-        if again or check_mode or not (exc.details.get('busy') or _lost_a_race(api, items, exc.msg)):
+        if again <= 0 or check_mode or not (exc.details.get('busy') or _lost_a_race(api, items, exc.msg)):
             if recovered:
                 exc.details.update(recovered=recovered, changed=True)
             raise
-        result = converge_topology(api, params, check_mode, again=True)
+        result = converge_topology(api, params, check_mode, again=again - 1)
         earlier = list(exc.details.get('actions') or [])
         result.update(changed=result['changed'] or bool(earlier) or bool(recovered), actions=earlier + result['actions'],
                       plan=[describe_action(action) for action in earlier] + result['plan'],

@@ -17,6 +17,8 @@ FIGURES = dict(
 )
 FAULTS = []  # (name, survived)
 INTERRUPTIONS = []  # (name, endpoints lost)
+CONVERGENCE = []  # one line per phase of the 16-process convergence test (test_converge16.py)
+GENERATED = []  # the generated bad-input test's figures and its mismatches, one line each (test_generated_input.py)
 
 
 def add(key, amount=1):
@@ -37,7 +39,7 @@ def interruption(name, endpoints, lost, survived):
 
 
 def lines():
-    if not any(FIGURES.values()):
+    if not any(FIGURES.values()) and not CONVERGENCE and not GENERATED:
         return []
     out = [
         'bad-input cases tried: %(cases_tried)d (refused cleanly, nothing changed: %(cases_refused_cleanly)d)' % FIGURES,
@@ -52,4 +54,10 @@ def lines():
                    '%(interruption_endpoints)d, endpoints lost: %(interruption_endpoints_lost)d' % FIGURES)
         out.extend('  %s: %s' % (name, 'recovered' if ok else 'NOT recovered (%d endpoints lost)' % lost)
                    for name, lost, ok in INTERRUPTIONS)
+    if CONVERGENCE:
+        out.append('16 processes at once, per phase:')
+        out.extend('  ' + line for line in CONVERGENCE)
+    if GENERATED:
+        out.append('generated bad input:')
+        out.extend('  ' + line for line in GENERATED)
     return out

@@ -42,6 +42,7 @@ def test_normalize_probe(raw, expected):
     ({'from': 'c1', 'kind': 'http', 'url': '/x'}, 'url /x is a path, so to must name the server'),
     ({'from': 'c1', 'to': 'c2', 'kind': 'http', 'url': 'ftp://c2/'}, "url 'ftp://c2/' is neither"),
     ({'from': 'c1', 'kind': 'http', 'url': 'http://c2:99999/'}, "url 'http://c2:99999/' has an invalid port"),
+    ({'from': 'c1', 'kind': 'http', 'url': 'http://[::1/'}, "url 'http://[::1/' is not a valid URL: Invalid IPv6 URL"),
     ({'from': 'c1', 'kind': 'http', 'url': 'http://c2/', 'port': 80}, 'port 80 is not used with a full url'),
     ({'from': 'c1', 'to': 'c2', 'port': 80}, 'port does not apply to a ping probe'),
     ({'from': 'c1', 'to': 'c2', 'kind': 'tcp', 'port': 80, 'count': 2}, 'count does not apply to a tcp probe'),
