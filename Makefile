@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # `make test LABNET_ENGINES=host,docker28` picks engines of the matrix (docs/engines.md); empty means all.
 export LABNET_ENGINES
 
-.PHONY: setup engines test lint sanity matrix unit integration lab lab-down classroom classroom-down bench docs clean
+.PHONY: setup engines test lint sanity matrix unit integration lab lab-down classroom classroom-down bench bench-classroom docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -79,6 +79,10 @@ classroom: setup
 ## Remove the classroom's machines, their volumes and network (by their label) and build/classroom.
 classroom-down:
 	bash scripts/classroom.sh down
+
+## Classroom wall time for 1, 3 and 5 machines (BENCH_CLASSROOM_SIZES) with the ratio to one (bench/classroom.py).
+bench-classroom: setup
+	$(BIN)/python bench/classroom.py
 
 ## The HTML docs site (modules, roles, guides) into build/docs/html, offline, warnings as errors.
 docs: setup
