@@ -16,7 +16,7 @@ options:
       - If not given, the E(DOCKER_HOST) environment variable is used, then C(unix:///var/run/docker.sock).
       - With C(ssh://), the module logs in to that host (no Docker port needs to be open there) and runs
         C(docker system dial-stdio) on it, like the docker CLI; the host needs the docker CLI. The key and host key
-        follow the docker CLI's conventions, from the home directory of the user the module runs as: the host's key must
+        follow the docker CLI's conventions, from the home directory of the user the module runs as. The host's key must
         be in C(~/.ssh/known_hosts) (an unknown or a different host key is refused, never accepted), the login key is
         the one C(~/.ssh/config) gives as C(IdentityFile) for the host, or C(~/.ssh/id_*), or ssh-agent's.
     type: str
