@@ -54,14 +54,16 @@ down() {
 }
 
 start_machine() {
-  local name=$1 host=$2
-  docker run -d --name "$name" --hostname "$host" --label "$LABEL=$ID" --label "$LABEL.host=$host" \
+  local name=$1 host=$2 err
+  # docker run warns that a DNS server of 127.0.0.1 may fail in containers: that is the point (no lookup
+  # leaves the machine), so its output is shown only when the start fails.
+  err=$(docker run -d --name "$name" --hostname "$host" --label "$LABEL=$ID" --label "$LABEL.host=$host" \
     --network "$NET" --dns 127.0.0.1 \
     --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add SYS_PTRACE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined --cgroupns private \
     --mount type=volume,dst=/var/lib/docker \
     --mount "type=bind,src=$DIR/authorized_keys,dst=/root/.ssh/authorized_keys,readonly" \
-    -e LAB_MACHINE_SSHD=1 "$IMAGE" >/dev/null
+    -e LAB_MACHINE_SSHD=1 "$IMAGE" 2>&1 >/dev/null) || die "could not start $name: $err"
 }
 
 up() {
