@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # `make test LABNET_ENGINES=host,docker28` picks engines of the matrix (docs/engines.md); empty means all.
 export LABNET_ENGINES
 
-.PHONY: setup engines test lint sanity matrix unit integration lab lab-down bench docs clean
+.PHONY: setup engines test lint sanity matrix unit integration lab lab-down classroom classroom-down bench bench-classroom docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -66,6 +66,23 @@ ifdef LAB_FILE
 else
 	$(BIN)/ansible-playbook -i inventory/hosts.yml playbooks/teardown.yml $(LAB_ARGS)
 endif
+
+## A classroom: CLASSROOM_SIZE lab machines (Docker-in-Docker, sshd, default 3) reached over SSH with a key pair and
+## pinned host keys (build/classroom/inventory.yml), and playbooks/lab.yml run on all of them at once with the
+## cross-host checks; prints the wall time. Running it again keeps the machines and changes nothing.
+## CLASSROOM_ARGS passes options to ansible-playbook.
+CLASSROOM_SIZE ?= 3
+classroom: setup
+	CLASSROOM_SIZE=$(CLASSROOM_SIZE) bash scripts/classroom.sh up
+	bash scripts/classroom.sh run
+
+## Remove the classroom's machines, their volumes and network (by their label) and build/classroom.
+classroom-down:
+	bash scripts/classroom.sh down
+
+## Classroom wall time for 1, 3 and 5 machines (BENCH_CLASSROOM_SIZES) with the ratio to one (bench/classroom.py).
+bench-classroom: setup
+	$(BIN)/python bench/classroom.py
 
 ## The HTML docs site (modules, roles, guides) into build/docs/html, offline, warnings as errors.
 docs: setup

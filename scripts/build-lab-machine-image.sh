@@ -3,7 +3,8 @@
 # a Debian root file system made with mmdebstrap (Python 3, Docker engine,
 # Docker SDK for Python, busybox), `docker import`ed, plus an init script that
 # starts a nested dockerd (scripts/lab-machine/). Used as Docker-in-Docker
-# swarm nodes by the overlay role and as molecule instances.
+# swarm nodes by the overlay role, as molecule instances and, with sshd, as
+# classroom machines (scripts/classroom.sh).
 #
 # Cached: skipped when the image carries the hash of this script and of
 # scripts/lab-machine/ in its label labnet.image.build-hash. FORCE=1 rebuilds.
@@ -36,8 +37,10 @@ fi
 hooks=/usr/share/mmdebstrap/hooks/merged-usr
 [ -d "$hooks" ] || die "$hooks is missing (mmdebstrap too old?); without it apt pulls in usrmerge and Perl."
 
-# busybox-static: the engine role builds the busybox lab image from /bin/busybox.
-packages=python3,mount,docker.io,python3-docker,iptables,ca-certificates,procps,iproute2,iputils-ping,busybox-static,tini
+# busybox-static: the engine role builds the busybox lab image from /bin/busybox. openssh-server: a
+# classroom machine (scripts/classroom.sh) is reached over SSH like a real one; sshd runs only when the
+# container is started with LAB_MACHINE_SSHD=1.
+packages=python3,mount,docker.io,python3-docker,iptables,ca-certificates,procps,iproute2,iputils-ping,busybox-static,tini,openssh-server
 # From trixie on, docker.io no longer carries the docker CLI.
 case "$SUITE" in bookworm|bullseye) ;; *) packages="$packages,docker-cli" ;; esac
 base="labnet/lab-machine-rootfs:$hash"
@@ -54,6 +57,8 @@ mmdebstrap --variant=apt --hook-dir="$hooks" \
   --customize-hook='printf "#!/bin/sh\n# no services start inside the lab machine image\nexit 101\n" >"$1/usr/sbin/policy-rc.d"' \
   --customize-hook='chmod 0755 "$1/usr/sbin/policy-rc.d"' \
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
+  --customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
+  --customize-hook='sed -i "s/^session\s\+required\s\+pam_loginuid.so/session optional pam_loginuid.so/" "$1/etc/pam.d/sshd"' \
   --quiet "$SUITE" "$tmp/rootfs.tar" ${LAB_MACHINE_MIRROR:+"$LAB_MACHINE_MIRROR"} \
   >"$tmp/mmdebstrap.log" 2>&1 || { tail -20 "$tmp/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
 

@@ -29,8 +29,9 @@ apt_install() {
 
 # --- OS tools: git (sanity copies the tracked files), shellcheck (sanity), iproute2 (ip and ss,
 # for the reliability suite's private engine), graphviz (the lab report's diagram), chromium (the
-# suite opens the lab report in a headless browser) --------------------------------
-apt_install git shellcheck iproute2 graphviz chromium
+# suite opens the lab report in a headless browser), openssh-client (ssh and ssh-keygen: `make classroom`
+# reaches its lab machines over SSH) --------------------------------
+apt_install git shellcheck iproute2 graphviz chromium openssh-client
 
 # --- Python tools -----------------------------------------------------------
 PYTHON=${PYTHON:-python3}

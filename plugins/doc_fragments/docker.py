@@ -12,8 +12,13 @@ class ModuleDocFragment:
 options:
   docker_host:
     description:
-      - The Docker daemon to talk to, as C(unix:///path/to/socket), C(tcp://host:port) or C(ssh://user@host) (needs C(paramiko)).
+      - The Docker daemon to talk to, as C(unix:///path/to/socket), C(tcp://host:port) or C(ssh://user@host[:port]).
       - If not given, the E(DOCKER_HOST) environment variable is used, then C(unix:///var/run/docker.sock).
+      - With C(ssh://), the module logs in to that host (no Docker port needs to be open there) and runs
+        C(docker system dial-stdio) on it, like the docker CLI; the host needs the docker CLI. The key and host key
+        follow the docker CLI's conventions, from the home directory of the user the module runs as. The host's key must
+        be in C(~/.ssh/known_hosts) (an unknown or a different host key is refused, never accepted), the login key is
+        the one C(~/.ssh/config) gives as C(IdentityFile) for the host, or C(~/.ssh/id_*), or ssh-agent's.
     type: str
     aliases: [docker_url]
   tls:
@@ -66,9 +71,18 @@ options:
       - If not given, the E(DOCKER_TIMEOUT) environment variable is used.
     type: int
     default: 60
+  use_ssh_client:
+    description:
+      - For O(docker_host=ssh://...), run the system's C(ssh) command instead of the SDK's built-in SSH client (paramiko),
+        so that everything of C(~/.ssh/config) applies (ProxyJump, certificates, ControlMaster). ssh's own error
+        messages then go to the module's stderr instead of into its failure message.
+      - Ignored for other O(docker_host) schemes.
+    type: bool
+    default: false
 requirements:
   - Docker SDK for Python (C(docker)) 5.0.3 or newer (Debian 12's C(python3-docker) is 5.0.3)
-  - For O(docker_host=ssh://...), the Python package C(paramiko) on the host the module runs on
+  - For O(docker_host=ssh://...), the Python package C(paramiko) on the host the module runs on (PyPI's C(paramiko),
+    or Debian's C(python3-paramiko)); the SDK's SSH transport needs it also with O(use_ssh_client=true)
   - A Docker daemon with Engine API 1.41 or newer
 notes:
   - All modules of this collection belong to the action group C(labnet.docker.docker), so

@@ -48,6 +48,17 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     class HTTPAdapter:  # type: ignore[no-redef]
         pass
 
+# paramiko carries the SDK's ssh:// transport (also with use_ssh_client: the SDK's adapter lives in a
+# module that imports it). Optional: only docker_host=ssh://... needs it.
+try:
+    from paramiko import SSHException
+    HAS_PARAMIKO = True
+except ImportError:
+    HAS_PARAMIKO = False
+
+    class SSHException(Exception):  # type: ignore[no-redef]
+        pass
+
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 _SSL_SOURCE = re.compile(r' \(_ssl\.c:\d+\)')  # OpenSSL's source line, noise in a message
@@ -66,6 +77,7 @@ DOCKER_COMMON_ARGS = dict(
     api_version=dict(type='str', default='auto', fallback=(env_fallback, ['DOCKER_API_VERSION']),
                      aliases=['docker_api_version']),
     timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
+    use_ssh_client=dict(type='bool', default=False),
 )
 
 
@@ -99,6 +111,7 @@ def connection_settings(params, environ=None):
         tls_hostname=params.get('tls_hostname'),
         api_version=params.get('api_version') or 'auto',
         timeout=params.get('timeout') or DEFAULT_TIMEOUT,
+        use_ssh_client=bool(params.get('use_ssh_client')),
     )
 
 
@@ -143,8 +156,11 @@ def _api_client(settings, tls_config):
     # environment out of a connection verified against ca_path.
     pin_ca = bool(tls_config and settings['validate_certs'] and settings['ca_path'])
 
+    extra = {'use_ssh_client': True} if settings['use_ssh_client'] and settings['host'].startswith('ssh://') else {}
+
     def client(version):
-        api = docker.APIClient(base_url=settings['host'], version=version, timeout=settings['timeout'], tls=tls_config)
+        api = docker.APIClient(base_url=settings['host'], version=version, timeout=settings['timeout'], tls=tls_config,
+                               **extra)
         if pin_ca:
             api.trust_env = False
         if hostname:
@@ -184,14 +200,48 @@ def connect(params):
     settings = connection_settings(params)
     tls_config = _tls_config(settings)
     host = settings['host']
+    if host.startswith('ssh://') and not HAS_PARAMIKO:
+        raise LabnetDockerError('docker_host %s needs the Python package paramiko (the Docker SDK\'s SSH transport) '
+                                'for the interpreter the module runs with: pip install paramiko, or Debian\'s '
+                                'python3-paramiko' % host, docker_host=host)
     try:
         api, negotiate = _api_client(settings, tls_config)
         _ping(api, negotiate)
     except (DockerException, RequestException) as exc:
         cause = _SSL_SOURCE.sub('', _cause(exc))
-        raise LabnetDockerError('cannot reach the Docker daemon at %s: %s%s' % (host, cause, _tls_hint(cause, settings)),
+        raise LabnetDockerError('cannot reach the Docker daemon at %s: %s%s%s'
+                                % (host, cause, _tls_hint(cause, settings), _ssh_hint(host, settings)), docker_host=host)
+    except (SSHException, OSError) as exc:
+        # paramiko's own errors (host key refused or unknown, authentication failed) and the socket's, raised
+        # while the SDK's SSH adapter connects; they name the host and keys' fingerprints, never a secret.
+        if not host.startswith('ssh://'):
+            raise
+        cause = str(exc) or exc.__class__.__name__
+        raise LabnetDockerError('cannot reach the Docker daemon at %s over SSH: %s%s' % (host, cause, _ssh_error_hint(exc)),
                                 docker_host=host)
     return DockerApi(api, host)
+
+
+def _ssh_error_hint(exc):
+    """What to do about a failed SSH connection, by paramiko's exception."""
+    name = exc.__class__.__name__
+    if name == 'BadHostKeyException':
+        return ('; the host key differs from the one ~/.ssh/known_hosts has for it, so the connection was refused '
+                '(a different machine, or the host was reinstalled: check, then replace the entry)')
+    if 'not found in known_hosts' in str(exc):
+        return ("; the host's key is not in ~/.ssh/known_hosts: add it once you checked it (ssh-keyscan, or "
+                'ssh to the host from a terminal); unknown host keys are never accepted')
+    if name in ('AuthenticationException', 'BadAuthenticationType', 'PasswordRequiredException'):
+        return ('; the host refused every key offered: give the key as IdentityFile for that host in ~/.ssh/config '
+                'or load it into ssh-agent (the docker CLI\'s conventions)')
+    return ''
+
+
+def _ssh_hint(host, settings):
+    """With use_ssh_client the ssh command's own message is on the module's stderr, not in the SDK's exception."""
+    if host.startswith('ssh://') and settings['use_ssh_client']:
+        return "; the ssh command's own message (host key, key refused) is in the module's stderr"
+    return ''
 
 
 def _tls_hint(cause, settings):

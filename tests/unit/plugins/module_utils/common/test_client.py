@@ -2,7 +2,7 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.client import (
-    DOCKER_COMMON_ARGS, DockerApi, connection_settings, version_tuple)
+    DOCKER_COMMON_ARGS, DockerApi, _ssh_error_hint, connection_settings, version_tuple)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 
@@ -77,3 +77,29 @@ def test_read_timeout_is_the_widest_need_in_flight_and_then_the_clients_own():
             seen.append(api.api.timeout)
     seen.append(api.api.timeout)
     assert seen == [90, 90, 120, 90, 90, 90, 60]
+
+
+def test_use_ssh_client_is_off_unless_asked():
+    assert connection_settings({'docker_host': 'ssh://root@lab1'}, environ={})['use_ssh_client'] is False
+    assert connection_settings({'docker_host': 'ssh://root@lab1', 'use_ssh_client': True},
+                               environ={})['use_ssh_client'] is True
+
+
+class BadHostKeyException(Exception):
+    pass
+
+
+class AuthenticationException(Exception):
+    pass
+
+
+@pytest.mark.parametrize('exc, words', [
+    (BadHostKeyException("Host key for server '10.0.0.5' does not match"), 'connection was refused'),
+    (Exception("Server '10.0.0.5' not found in known_hosts"), 'unknown host keys are never accepted'),
+    (AuthenticationException('Authentication failed.'), 'IdentityFile'),
+    (OSError('No route to host'), None),
+])
+def test_ssh_failures_say_what_to_do(exc, words):
+    # The hint goes by paramiko's exception class name, so stand-ins of the same names do here.
+    hint = _ssh_error_hint(exc)
+    assert (words in hint) if words else hint == ''
