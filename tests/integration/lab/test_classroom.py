@@ -16,7 +16,7 @@ import uuid
 
 import docker
 
-from harness import ROOT
+from ansible_collections.labnet.docker.tests.integration.harness import ROOT
 
 SCENARIOS = {'default_bridge', 'user_bridge', 'published_ports', 'host_network', 'container_network', 'no_network',
              'overlay', 'cross_host'}

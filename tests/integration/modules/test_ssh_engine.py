@@ -17,7 +17,7 @@ import docker
 import pytest
 import yaml
 
-from harness import ROOT, play, task
+from ansible_collections.labnet.docker.tests.integration.harness import ROOT, play, task
 
 IMAGE = 'labnet/busybox:latest'
 
