@@ -8,6 +8,8 @@ Entry point: :func:`driver_option_problem`, used by network.spec.spec_from_param
 
 from __future__ import annotations
 
+import ipaddress
+
 # Go's strconv.ParseBool, which the bridge driver uses for its boolean options.
 GO_BOOLEANS = ('1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False')
 BRIDGE_BOOLEAN_OPTIONS = ('com.docker.network.bridge.enable_icc', 'com.docker.network.bridge.enable_ip_masquerade',
@@ -22,6 +24,11 @@ def driver_option_problem(key, text):
     elif key in BRIDGE_BOOLEAN_OPTIONS:
         if text not in GO_BOOLEANS:
             return 'is not a boolean (true or false)'
+    elif key == 'com.docker.network.bridge.host_binding_ipv4':
+        try:
+            ipaddress.ip_address(text)
+        except ValueError:
+            return 'is not an IP address (the default host address of published ports)'
     elif key == 'com.docker.network.bridge.name':
         if not 0 < len(text) <= 15 or any(char in text for char in ' /:'):
             return 'is not a Linux interface name (1 to 15 characters, no spaces, slashes or colons)'

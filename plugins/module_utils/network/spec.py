@@ -147,7 +147,23 @@ def _parse(option, params, values):
         return _options(value, option.name)
     if option.kind == 'pools':
         return normalize_pools(value or None, values.get('enable_ipv6'))
+    if option.name in ('driver', 'ipam_driver'):
+        return _driver(option.name, value)
     return _text(value)  # a choice's values are checked by the argument spec (derived from the row), nowhere else
+
+
+# The drivers every engine has built in (network) and the IPAM drivers it has built in; plugin names are the
+# plugin's own. The daemon looks names up exactly, so ``Bridge`` is "plugin not found".
+BUILTIN_DRIVERS = dict(driver=('bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'),
+                       ipam_driver=('default', 'null'))
+
+
+def _driver(field, value):
+    text = _text(value)
+    if text and text != text.lower() and text.lower() in BUILTIN_DRIVERS[field]:
+        raise LabnetDockerError('%s %r is not a driver the daemon knows: driver names are case-sensitive (%s)'
+                                % (field, value, text.lower()))
+    return text
 
 
 def spec_from_params(params):
@@ -165,6 +181,9 @@ def spec_from_params(params):
         values[option.name] = _parse(option, params, values)
     spec = NetworkSpec(name=name, labels_mode=labels_mode, **values)
     check_combination(spec, spec.config_only, spec.config_from)
+    if spec.ipam_driver == 'null' and spec.ipam_config:
+        raise LabnetDockerError('ipam_config cannot be used with ipam_driver null: the null IPAM driver assigns '
+                                'no addresses, so it takes no pools')
     if spec.enable_ipv4 is False and (spec.enable_ipv6 is False or spec.ipam_config):
         problems = family_problems(spec)
         if problems:
