@@ -38,8 +38,8 @@ def measure(size, out):
         for action in ('up', 'run'):
             proc = subprocess.run(['bash', SCRIPT, action], env=env, capture_output=True, text=True, check=False)
             if proc.returncode != 0:
-                raise RuntimeError('classroom.sh %s with %d machines failed:\n%s' % (action, size,
-                                                                                   (proc.stdout + proc.stderr)[-3000:]))
+                output = (proc.stdout + proc.stderr)[-3000:]
+                raise RuntimeError('classroom.sh %s with %d machines failed:\n%s' % (action, size, output))
         with open(os.path.join(env['CLASSROOM_DIR'], 'wall_time.json')) as handle:
             return json.load(handle)['wall_time_s']
     finally:

@@ -34,7 +34,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import address_space, overlapping_network
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
-    actual_from_inspect, check_combination, compare, create_body, family_problems, merge_spec, planned_row,
+    actual_from_inspect, check_combination, compare, create_body, driver_name, family_problems, merge_spec, planned_row,
     spec_summary, unsupported_options)
 
 # Endpoint settings restored after a recreate. Addresses are the user-fixed ones
@@ -138,8 +138,25 @@ def resolve_config_from(spec, rows):
     return replace(spec, config_from=row['Name'])
 
 
+def driver_problem(spec):
+    """Why the daemon would refuse to create ``spec`` with its driver and IPAM driver (None when fine; pure)."""
+    if spec.config_only or spec.config_from:
+        return None
+    driver = driver_name(spec.driver) or 'bridge'
+    if spec.ingress and driver != 'overlay':
+        return ('ingress: true needs driver overlay: only a swarm-scope overlay network can be the ingress network '
+                '(driver is %s)' % driver)
+    if spec.ipam_driver == 'null' and driver == 'bridge' and spec.enable_ipv4 is not False:
+        return ('ipam_driver null gives the network no IPv4 pool, and the bridge driver needs one; leave ipam_driver '
+                'out (the default IPAM driver) or use driver null')
+    return None
+
+
 def check_new_network(spec, facts, exclude_ids):
-    """Before creating ``spec``: the bridge driver's pool limit, and no overlap with another network's pools."""
+    """Before creating ``spec``: its drivers, the bridge driver's pool limit, and no overlap with other pools."""
+    problem = driver_problem(spec)
+    if problem:
+        raise LabnetDockerError(problem)
     if spec.config_only or not spec.ipam_config or (spec.ipam_driver or 'default') != 'default':
         return
     if (spec.driver or 'bridge') == 'bridge':

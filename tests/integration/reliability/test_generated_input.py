@@ -74,10 +74,6 @@ KNOWN_OPEN = {
         'scope swarm/global needs an active swarm: the engine info says so, not read yet',
     ('network', 'This node is not a swarm manager'):
         'overlay / attachable swarm networks need a swarm manager: the engine info says so, not read yet',
-    ('network', 'Ingress network can only be global scope network'):
-        'ingress needs a swarm-scope (overlay) network: not checked before the write yet',
-    ('network', 'ipv4 pool is empty'):
-        'the null IPAM driver with a driver that needs an IPv4 pool: not checked before the write yet',
     ('network', 'non-overlapping IPv6 address pool among the defaults'):
         'enable_ipv6 without an IPv6 pool on an engine without default IPv6 pools: the engine is not asked yet',
 }
@@ -461,6 +457,13 @@ def _open(module, msg):
     return [why for (kind, part), why in KNOWN_OPEN.items() if kind == module and part in (msg or '')]
 
 
+def _mismatch_kinds():
+    """(only the daemon can know, open, other) counts of MISMATCHES."""
+    allowed = sum(1 for entry in MISMATCHES if _allowed(entry[1], entry[3]))
+    still_open = sum(1 for entry in MISMATCHES if not _allowed(entry[1], entry[3]) and _open(entry[1], entry[3]))
+    return allowed, still_open, len(MISMATCHES) - allowed - still_open
+
+
 def _reported_precisely(module, result):
     """A refusal only the daemon could know, after earlier writes of the same task, listed in the result.
 
@@ -512,8 +515,8 @@ def judge(case, lines, prefix):
         problems.append('check mode refused what the daemon accepted: %s' % check.get('msg'))
     elif bool(check.get('changed')) != bool(real.get('changed')):
         MISMATCHES.append((case_id, module, 'changed=%s' % check.get('changed'), 'changed=%s' % real.get('changed')))
-        problems.append('check mode said changed=%s, the real run changed=%s' % (check.get('changed'),
-                                                                                  real.get('changed')))
+        problems.append('check mode said changed=%s, the real run changed=%s'
+                        % (check.get('changed'), real.get('changed')))
     again = result.get(case_id + ' again', {}).get('result')
     if again is None:
         problems.append('the second run did not run')
@@ -586,15 +589,11 @@ def test_generated_input(generated_run):
     per_module = {}
     for (dummy, module, dummy2), verdict, dummy3 in verdicts.values():
         per_module.setdefault(module, [0, 0])[0 if verdict == 'refused' else 1] += 1
-    lines = ['seed %d: %d cases (%s), %.0f s' % (SEED, len(verdicts), ', '.join(
-                 '%s %d: %d refused, %d accepted' % (module, sum(counts), counts[0], counts[1])
-                 for module, counts in sorted(per_module.items())), elapsed),
+    modules = ', '.join('%s %d: %d refused, %d accepted' % (module, sum(counts), counts[0], counts[1])
+                        for module, counts in sorted(per_module.items()))
+    lines = ['seed %d: %d cases (%s), %.0f s' % (SEED, len(verdicts), modules, elapsed),
              'refused cleanly: %d; accepted and idempotent: %d; check-vs-daemon mismatches: %d (only the daemon can '
-             'know: %d; open, issue 14: %d; other: %d)'
-             % (refused, accepted, len(MISMATCHES),
-                sum(1 for entry in MISMATCHES if _allowed(entry[1], entry[3])),
-                sum(1 for entry in MISMATCHES if not _allowed(entry[1], entry[3]) and _open(entry[1], entry[3])),
-                sum(1 for entry in MISMATCHES if not _allowed(entry[1], entry[3]) and not _open(entry[1], entry[3])))]
+             'know: %d; open, issue 14: %d; other: %d)' % ((refused, accepted, len(MISMATCHES)) + _mismatch_kinds())]
     for case_id, module, check, daemon in MISMATCHES:
         why, still_open = _allowed(module, daemon), _open(module, daemon)
         note = ' [allowed: %s]' % why[0] if why else (' [OPEN, issue 14: %s]' % still_open[0] if still_open else '')

@@ -276,3 +276,23 @@ def test_plan_config_from_by_id_still_compares_against_another_configuration_net
     with pytest.raises(LabnetDockerError) as caught:
         plan_network(spec(config_from='9' * 12), 'present', plan_facts, Listed(), recreate='never')
     assert caught.value.msg == 'network net differs from the task and recreate is never: config_from: cfg -> cfg2'
+
+
+@pytest.mark.parametrize('params, message', [
+    (dict(ingress=True), 'ingress: true needs driver overlay: only a swarm-scope overlay network can be the ingress '
+                         'network (driver is bridge)'),
+    (dict(ingress=True, driver='macvlan'), 'ingress: true needs driver overlay'),
+    (dict(ipam_driver='null'), 'ipam_driver null gives the network no IPv4 pool, and the bridge driver needs one'),
+    (dict(ipam_driver='null', driver='bridge'), 'ipam_driver null gives the network no IPv4 pool'),
+])
+def test_plan_create_refuses_drivers_the_daemon_refuses(params, message):
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(**params), 'present', facts(network=None))
+    assert caught.value.msg.startswith(message)
+
+
+@pytest.mark.parametrize('params', [dict(ingress=True, driver='overlay'), dict(ipam_driver='null', driver='null'),
+                                    dict(ingress=False), dict(ipam_driver='default')])
+def test_plan_create_accepts_drivers_that_work(params):
+    plan = plan_network(spec(**params), 'present', facts(network=None))
+    assert [action['action'] for action in plan.tracker.actions] == ['create']
