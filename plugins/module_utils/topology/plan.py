@@ -101,6 +101,17 @@ def _plan_attachment(api, attachment, network, containers):
     return plan
 
 
+def _network_order(topology):
+    """The network entries in the order they can be done, whatever order the task lists them in.
+
+    A network with config_from needs its config-only network first, and goes before it on removal; the
+    order among the others is the task's.
+    """
+    if topology.state == 'present':
+        return sorted(topology.networks, key=lambda entry: not entry.spec.config_only)
+    return sorted(topology.networks, key=lambda entry: bool(entry.spec.config_only))
+
+
 def plan_topology(api, topology, rows, containers):
     """Every plan, in execution order; raises one error naming every refused entry before anything is written."""
     items, problems = [], []
@@ -117,7 +128,7 @@ def plan_topology(api, topology, rows, containers):
         rows = [row for row in rows if row['Id'] not in purged]
     views = {}
     ours = _ours(topology, containers)
-    for entry in topology.networks:
+    for entry in _network_order(topology):
         spec = entry.spec
         label = 'networks[%d] (%s)' % (entry.index, spec.name)
         try:
@@ -138,6 +149,9 @@ def plan_topology(api, topology, rows, containers):
             views[spec.name] = rows[-1]
         else:
             views[spec.name] = plan.network
+            if plan.verb == 'remove':
+                # Later entries plan against the daemon as it will be: a config-only network whose users go first.
+                rows = [row for row in rows if row['Id'] != plan.network['Id']]
         items.append(item)
     attachment_items = []
     for entry in topology.attachments:

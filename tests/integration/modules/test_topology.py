@@ -291,3 +291,21 @@ def test_absent_detaches_its_own_attachments_without_force(prefix, make_containe
 def test_empty_topology_is_a_no_op(state):
     result = play([task('topology', state=state)])[0]
     assert result['changed'] is False and result['plan'] == [] and result['networks'] == []
+
+
+def test_config_from_entry_listed_before_its_config_only_entry(prefix, docker_client):
+    """Order within one task does not matter (issue 14): the config-only network is made first, removed last."""
+    cfg, net = prefix + '-ordcfg', prefix + '-ordnet'
+    networks = [dict(name=net, config_from=cfg),
+                dict(name=cfg, config_only=True, ipam_config=[{'subnet': '10.208.44.0/24'}])]
+    check, made = play([task('topology', check=True, networks=networks), task('topology', networks=networks)])
+    for result in (check, made):
+        assert result['changed'] is True and not result.get('failed'), result.get('msg')
+        assert [action['network'] for action in result['actions']] == [cfg, net]
+    assert docker_client.api.inspect_network(net)['ConfigFrom'] == {'Network': cfg}
+    assert docker_client.api.inspect_network(cfg)['ConfigOnly'] is True
+    again, gone = play([task('topology', networks=networks), task('topology', state='absent', networks=networks)])
+    assert again['changed'] is False and again['actions'] == [], again.get('msg')
+    assert gone['changed'] is True and not gone.get('failed'), gone.get('msg')
+    assert [action['network'] for action in gone['actions']] == [net, cfg]
+    assert [row['Name'] for row in docker_client.api.networks(names=[cfg, net])] == []

@@ -152,3 +152,21 @@ def test_container_references_follow_the_one_rule(api, ref, message):
         converge_topology(api, params)
     assert caught.value.msg == message
     assert api.writes == []
+
+
+@pytest.mark.parametrize('order', [('cfg', 'net'), ('net', 'cfg')])
+def test_config_from_entry_may_come_before_its_config_only_entry(api, order):
+    """Order within one task does not matter: the config-only network is created first, and removed last."""
+    entries = dict(cfg=dict(name='cfg', config_only=True, ipam_config=[dict(subnet='10.201.7.0/24')]),
+                   net=dict(name='net', config_from='cfg'))
+    present = dict(lab='l1', state='present', networks=[entries[name] for name in order])
+    planned = converge_topology(api, present, check_mode=True)
+    assert [action['network'] for action in planned['actions']] == ['cfg', 'net']
+    assert api.writes == []
+    result = converge_topology(api, present)
+    assert [action['network'] for action in result['actions']] == ['cfg', 'net']
+    assert sorted(net['Name'] for net in api.networks.values()) == ['cfg', 'net']
+    assert converge_topology(api, present)['changed'] is False
+    removed = converge_topology(api, dict(present, state='absent'))
+    assert [action['network'] for action in removed['actions']] == ['net', 'cfg']
+    assert api.networks == {}
