@@ -112,6 +112,13 @@ class FakeApi:
                 if any(endpoint.get('NetworkID') == net['Id'] or name == net['Name']
                        for name, endpoint in record['NetworkSettings']['Networks'].items())]
 
+    # -- the engine ----------------------------------------------------------
+    swarm = 'inactive'  # what swarm_role answers: manager, worker, inactive
+
+    def swarm_role(self):
+        self.reads.append(('swarm_role',))
+        return self.swarm
+
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):
         self.reads.append(('list_networks', filters))

@@ -340,6 +340,16 @@ class DockerApi:
             except NotFound:
                 return None
 
+    # -- the engine --------------------------------------------------------
+    def swarm_role(self):
+        """This engine's part in a swarm: ``manager``, ``worker`` or the node state (``inactive``, ``pending``...)."""
+        with self._errors('reading the engine info'):
+            swarm = self.api.info().get('Swarm') or {}
+        state = swarm.get('LocalNodeState') or 'inactive'
+        if state != 'active':
+            return state
+        return 'manager' if swarm.get('ControlAvailable') else 'worker'
+
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):
         with self._errors('listing networks'):

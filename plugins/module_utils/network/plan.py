@@ -152,6 +152,33 @@ def driver_problem(spec):
     return None
 
 
+def needs_swarm(spec):
+    """Whether creating ``spec`` needs this engine to be a swarm manager (the daemon refuses it otherwise)."""
+    if spec.config_only:
+        return False
+    return (driver_name(spec.driver) or 'bridge') == 'overlay' or spec.scope in ('swarm', 'global')
+
+
+def swarm_problem(spec, role):
+    """Why a network that needs a swarm cannot be created on an engine whose swarm role is ``role`` (pure)."""
+    if role == 'manager':
+        return None
+    what = 'driver overlay' if (driver_name(spec.driver) or 'bridge') == 'overlay' else 'scope %s' % spec.scope
+    if role == 'worker':
+        return ('%s needs a swarm manager: this engine is a swarm worker; create the network on a manager'
+                % what)
+    return ('%s needs a swarm: this engine is not in one (swarm state %s); run docker swarm init or join one first'
+            % (what, role))
+
+
+def _check_swarm(spec, reader, where=''):
+    """Refuse creating a network that needs a swarm manager on an engine that is not one (one info read, if needed)."""
+    if needs_swarm(spec) and reader is not None:
+        problem = swarm_problem(spec, reader.swarm_role())
+        if problem:
+            raise LabnetDockerError(where + problem)
+
+
 def check_new_network(spec, facts, exclude_ids):
     """Before creating ``spec``: its drivers, the bridge driver's pool limit, and no overlap with other pools."""
     problem = driver_problem(spec)
@@ -251,6 +278,7 @@ def plan_network(spec, state, facts, reader=None, recreate='on_change', force=Fa
     if verb == 'create':
         _refuse_family_problems(spec)
         check_new_network(spec, facts, dup_ids)
+        _check_swarm(spec, reader)
         tracker.act('create', network=name, _body=create_body(spec))
         plan.diff = dict(before={'state': 'absent'}, after=dict(state='present', **spec_summary(spec)))
     elif verb == 'recreate':
@@ -260,6 +288,7 @@ def plan_network(spec, state, facts, reader=None, recreate='on_change', force=Fa
         _refuse_family_problems(merged, 'network %s: ' % name)
         check_not_a_configuration(name, verb, facts.rows)
         check_new_network(merged, facts, dup_ids | {net_id})
+        _check_swarm(merged, reader, 'network %s: ' % name)
         check_kept_addresses(merged, endpoints, facts.rows)
         _disconnect_all(tracker, name, net_id, endpoints, False)
         tracker.act('remove', network=name, id=net_id)

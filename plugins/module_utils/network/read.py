@@ -35,6 +35,10 @@ class ApiReader:
     def endpoints(self, network, verb):
         return network_endpoints(self.api, network)
 
+    def swarm_role(self):
+        """Asked only before creating a network that needs a swarm (network.plan.needs_swarm)."""
+        return self.api.swarm_role()
+
 
 def attached_containers(api, network_id):
     """Names of containers attached to a network (running from the inspect, stopped from the listing)."""

@@ -202,8 +202,10 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client, make_netwo
                              'network (driver is bridge)'),
         (dict(ipam_driver='null'), 'ipam_driver null gives the network no IPv4 pool, and the bridge driver needs one; '
                                    'leave ipam_driver out (the default IPAM driver) or use driver null'),
-        (dict(driver='overlay'), 'creating network %s failed: This node is not a swarm manager. Use "docker swarm '
-                                 'init" or "docker swarm join" to connect this node to swarm and try again.' % name),
+        (dict(driver='overlay'), 'driver overlay needs a swarm: this engine is not in one (swarm state inactive); run '
+                                 'docker swarm init or join one first'),
+        (dict(scope='swarm'), 'scope swarm needs a swarm: this engine is not in one (swarm state inactive); run docker '
+                              'swarm init or join one first'),
         (dict(name='bridge', state='absent'), 'bridge is a network predefined by Docker; it cannot be removed'),
         (dict(name='host', state='absent', force=True), 'host is a network predefined by Docker; it cannot be removed'),
         (dict(name='bridge', internal=True),
@@ -238,7 +240,7 @@ def test_refusals_are_exact_and_change_nothing(prefix, docker_client, make_netwo
          "network %s-plain differs from the task and recreate is never: internal: False -> True; "
          "labels: {a: b, %s: %s} -> {a: c, %s: %s}" % (prefix, RUN_LABEL, RUN_ID, RUN_LABEL, RUN_ID)),
     ]
-    # Check mode refuses every case the same way, except the daemon's own refusals (overlay here), which need a real run.
+    # Check mode refuses every case the same way (a case the daemon alone refuses would need a real run).
     checked = [index for index, case in enumerate(cases) if ' failed: ' not in case[1]]
     tasks = [task('network', **dict({'name': name}, **case[0])) for case in cases]
     tasks += [task('network', check=True, **dict({'name': name}, **cases[index][0])) for index in checked]

@@ -67,13 +67,9 @@ ALLOWED = {
     ('topology', 'failed: plugin "nosuchipam" not found'): 'IPAM plugins are discovered by the daemon, not listed',
 }
 # (module, substring of the refusal) -> why check mode does not predict it YET. These are refusals the module
-# could know beforehand from what the engine reports (its swarm state, its default address pools) but does not
+# could know beforehand from what the engine reports (its default address pools) but does not
 # read today: issue 14 stays open for them. Each is printed with the figures as "open"; any other mismatch fails.
 KNOWN_OPEN = {
-    ('network', 'cannot create a swarm scoped network when swarm is not active'):
-        'scope swarm/global needs an active swarm: the engine info says so, not read yet',
-    ('network', 'This node is not a swarm manager'):
-        'overlay / attachable swarm networks need a swarm manager: the engine info says so, not read yet',
     ('network', 'non-overlapping IPv6 address pool among the defaults'):
         'enable_ipv6 without an IPv6 pool on an engine without default IPv6 pools: the engine is not asked yet',
 }

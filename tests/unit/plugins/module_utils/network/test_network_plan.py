@@ -296,3 +296,52 @@ def test_plan_create_refuses_drivers_the_daemon_refuses(params, message):
 def test_plan_create_accepts_drivers_that_work(params):
     plan = plan_network(spec(**params), 'present', facts(network=None))
     assert [action['action'] for action in plan.tracker.actions] == ['create']
+
+
+class SwarmReader:
+    def __init__(self, role):
+        self.role, self.asked = role, 0
+
+    def swarm_role(self):
+        self.asked += 1
+        return self.role
+
+    def endpoints(self, network, verb):
+        return []
+
+
+@pytest.mark.parametrize('params, role, message', [
+    (dict(driver='overlay'), 'inactive', 'driver overlay needs a swarm: this engine is not in one (swarm state '
+                                         'inactive); run docker swarm init or join one first'),
+    (dict(scope='swarm'), 'pending', 'scope swarm needs a swarm: this engine is not in one (swarm state pending)'),
+    (dict(scope='global'), 'worker', 'scope global needs a swarm manager: this engine is a swarm worker'),
+    (dict(driver='overlay', attachable=True), 'worker', 'driver overlay needs a swarm manager'),
+    (dict(driver='overlay'), 'manager', None),
+    (dict(scope='swarm'), 'manager', None),
+])
+def test_plan_create_needs_a_swarm_manager_for_swarm_networks(params, role, message):
+    reader = SwarmReader(role)
+    if message is None:
+        plan = plan_network(spec(**params), 'present', facts(network=None), reader)
+        assert [action['action'] for action in plan.tracker.actions] == ['create']
+    else:
+        with pytest.raises(LabnetDockerError) as caught:
+            plan_network(spec(**params), 'present', facts(network=None), reader)
+        assert caught.value.msg.startswith(message)
+    assert reader.asked == 1
+
+
+@pytest.mark.parametrize('params', [dict(), dict(driver='macvlan'), dict(scope='local'),
+                                    dict(driver='overlay')])
+def test_plan_asks_the_swarm_role_only_when_a_create_needs_it(params):
+    reader = SwarmReader('inactive')
+    try:
+        plan_network(spec(**params), 'present', facts(network=None), reader)
+    except LabnetDockerError:
+        pass
+    assert reader.asked == (1 if params.get('driver') == 'overlay' else 0)
+    try:
+        plan_network(spec(**params), 'present', facts(), reader)  # exists: only a re-create to overlay asks
+    except LabnetDockerError:
+        pass
+    assert reader.asked == (2 if params.get('driver') == 'overlay' else 0)
