@@ -65,13 +65,11 @@ ALLOWED = {
     # when first asked; docker info lists network, volume and log plugins, never IPAM ones.
     ('network', 'failed: plugin "nosuchipam" not found'): 'IPAM plugins are discovered by the daemon, not listed',
     ('topology', 'failed: plugin "nosuchipam" not found'): 'IPAM plugins are discovered by the daemon, not listed',
-}
-# (module, substring of the refusal) -> why check mode does not predict it YET. These are refusals the module
-# could know beforehand from what the engine reports (its default address pools) but does not
-# read today: issue 14 stays open for them. Each is printed with the figures as "open"; any other mismatch fails.
-KNOWN_OPEN = {
+    # enable_ipv6 with no IPv6 pool takes one from the daemon's default address pools. Whether it has IPv6 ones
+    # depends on its version and on default-address-pools in its daemon.json, which the Engine API does not
+    # report; refusing by version would refuse engines configured with IPv6 pools, so the daemon decides.
     ('network', 'non-overlapping IPv6 address pool among the defaults'):
-        'enable_ipv6 without an IPv6 pool on an engine without default IPv6 pools: the engine is not asked yet',
+        "the daemon's default IPv6 pools (its daemon.json) are not reported by the Engine API",
 }
 MISMATCHES = []  # (case id, module, what check said, what the daemon said)
 
@@ -449,15 +447,10 @@ def _allowed(module, msg):
     return [why for (kind, part), why in ALLOWED.items() if kind == module and part in (msg or '')]
 
 
-def _open(module, msg):
-    return [why for (kind, part), why in KNOWN_OPEN.items() if kind == module and part in (msg or '')]
-
-
 def _mismatch_kinds():
-    """(only the daemon can know, open, other) counts of MISMATCHES."""
+    """(only the daemon can know, other) counts of MISMATCHES."""
     allowed = sum(1 for entry in MISMATCHES if _allowed(entry[1], entry[3]))
-    still_open = sum(1 for entry in MISMATCHES if not _allowed(entry[1], entry[3]) and _open(entry[1], entry[3]))
-    return allowed, still_open, len(MISMATCHES) - allowed - still_open
+    return allowed, len(MISMATCHES) - allowed
 
 
 def _reported_precisely(module, result):
@@ -501,7 +494,7 @@ def judge(case, lines, prefix):
             problems.append('refused with changed=true: %s' % real.get('msg'))
         if not check_refused:
             MISMATCHES.append((case_id, module, 'changed=%s' % check.get('changed'), real.get('msg')))
-            if not _allowed(module, real.get('msg')) and not _open(module, real.get('msg')):
+            if not _allowed(module, real.get('msg')):
                 problems.append('check mode said changed=%s, the daemon refused: %s' % (check.get('changed'),
                                                                                         real.get('msg')))
         return verdict, problems
@@ -589,10 +582,10 @@ def test_generated_input(generated_run):
                         for module, counts in sorted(per_module.items()))
     lines = ['seed %d: %d cases (%s), %.0f s' % (SEED, len(verdicts), modules, elapsed),
              'refused cleanly: %d; accepted and idempotent: %d; check-vs-daemon mismatches: %d (only the daemon can '
-             'know: %d; open, issue 14: %d; other: %d)' % ((refused, accepted, len(MISMATCHES)) + _mismatch_kinds())]
+             'know: %d; other: %d)' % ((refused, accepted, len(MISMATCHES)) + _mismatch_kinds())]
     for case_id, module, check, daemon in MISMATCHES:
-        why, still_open = _allowed(module, daemon), _open(module, daemon)
-        note = ' [allowed: %s]' % why[0] if why else (' [OPEN, issue 14: %s]' % still_open[0] if still_open else '')
+        why = _allowed(module, daemon)
+        note = ' [allowed: %s]' % why[0] if why else ''
         lines.append('mismatch %s (%s): check %s; daemon: %s%s' % (case_id, module, check, str(daemon)[:300], note))
     rel_figures.GENERATED.extend(lines)
     rel_figures.add('cases_tried', len(verdicts))
