@@ -312,7 +312,7 @@ differences:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import DOCKER_COMMON_ARGS, run_module
+from ansible_collections.labnet.docker.plugins.module_utils.common.connection import DOCKER_COMMON_ARGS, run_module
 from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import NETWORK_ARGS
 

@@ -246,7 +246,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import ATTACHMENT_ARGS
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.apply import converge_attachment
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import DOCKER_COMMON_ARGS, run_module
+from ansible_collections.labnet.docker.plugins.module_utils.common.connection import DOCKER_COMMON_ARGS, run_module
 
 
 def main():

@@ -196,7 +196,7 @@ results:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import DOCKER_COMMON_ARGS, run_module
+from ansible_collections.labnet.docker.plugins.module_utils.common.connection import DOCKER_COMMON_ARGS, run_module
 from ansible_collections.labnet.docker.plugins.module_utils.probe.spec import DEFAULT_PARALLEL, EXPECTATIONS, KINDS
 from ansible_collections.labnet.docker.plugins.module_utils.probe.run import run_probes
 

@@ -8,7 +8,7 @@ An unscoped prune runs only in check mode.
 import os
 from datetime import datetime, timedelta, timezone
 
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import connect
+from ansible_collections.labnet.docker.plugins.module_utils.common.connection import connect
 from ansible_collections.labnet.docker.tests.integration.harness import play, task
 
 SCOPE = 'labnet.test.prune'

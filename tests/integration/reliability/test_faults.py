@@ -12,7 +12,8 @@ import pytest
 from docker.types import IPAMConfig, IPAMPool
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.apply import converge_attachment
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import DockerApi, connect
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import DockerApi
+from ansible_collections.labnet.docker.plugins.module_utils.common.connection import connect
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
 from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks

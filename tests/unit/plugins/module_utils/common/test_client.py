@@ -1,8 +1,9 @@
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.labnet.docker.plugins.module_utils.common.client import (
-    DOCKER_COMMON_ARGS, DockerApi, _ssh_error_hint, connection_settings, version_tuple)
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import DockerApi, version_tuple
+from ansible_collections.labnet.docker.plugins.module_utils.common.connection import (
+    DOCKER_COMMON_ARGS, _ssh_error_hint, connection_settings)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 
