@@ -1,9 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: labnet.docker contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Values of well-known network driver options that the daemon would refuse or misread (pure).
+"""Drivers and the values of their well-known options that the daemon would refuse or misread (pure).
 
-Entry point: :func:`driver_option_problem`, used by network.spec.spec_from_params before any write.
+Entry points, used by network.spec.spec_from_params before any write:
+
+- :func:`driver_option_problem` - why a well-known driver option's value would be refused or misread.
+- :func:`driver_case_problem` - a built-in driver name written in another case (``Bridge``).
+- :func:`driver_name` - a driver name as the daemon compares it (without a plugin's ``:latest``).
 """
 
 from __future__ import annotations
@@ -33,3 +37,23 @@ def driver_option_problem(key, text):
         if not 0 < len(text) <= 15 or any(char in text for char in ' /:'):
             return 'is not a Linux interface name (1 to 15 characters, no spaces, slashes or colons)'
     return None
+
+
+# The drivers every engine has built in (network) and the IPAM drivers it has built in; plugin names are the
+# plugin's own. The daemon looks names up exactly, so ``Bridge`` is "plugin not found".
+BUILTIN_DRIVERS = dict(driver=('bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'),
+                       ipam_driver=('default', 'null'))
+
+
+def driver_case_problem(field, text):
+    """Why the daemon would not find driver ``text`` of ``field`` (driver / ipam_driver): None when it may."""
+    if text and text != text.lower() and text.lower() in BUILTIN_DRIVERS[field]:
+        return 'is not a driver the daemon knows: driver names are case-sensitive (%s)' % text.lower()
+    return None
+
+
+def driver_name(driver):
+    """Plugin drivers may be written with or without the default ``:latest`` tag."""
+    if driver and driver.endswith(':latest'):
+        return driver[:-len(':latest')]
+    return driver

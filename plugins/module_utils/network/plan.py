@@ -33,8 +33,9 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.errors import
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import address_problems
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import address_space, overlapping_network
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS, pick_network
+from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import driver_name
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
-    actual_from_inspect, check_combination, compare, create_body, driver_name, family_problems, merge_spec, planned_row,
+    actual_from_inspect, check_combination, compare, create_body, family_problems, merge_spec, planned_row,
     spec_summary, unsupported_options)
 
 # Endpoint settings restored after a recreate. Addresses are the user-fixed ones

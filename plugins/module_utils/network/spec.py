@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from dataclasses import make_dataclass, replace
 
-from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import driver_option_problem
+from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import (
+    driver_case_problem, driver_name, driver_option_problem)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import stringify
 from ansible_collections.labnet.docker.plugins.module_utils.common.client import unsupported
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
@@ -148,22 +149,12 @@ def _parse(option, params, values):
     if option.kind == 'pools':
         return normalize_pools(value or None, values.get('enable_ipv6'))
     if option.name in ('driver', 'ipam_driver'):
-        return _driver(option.name, value)
+        text = _text(value)
+        problem = driver_case_problem(option.name, text)
+        if problem:
+            raise LabnetDockerError('%s %r %s' % (option.name, value, problem))
+        return text
     return _text(value)  # a choice's values are checked by the argument spec (derived from the row), nowhere else
-
-
-# The drivers every engine has built in (network) and the IPAM drivers it has built in; plugin names are the
-# plugin's own. The daemon looks names up exactly, so ``Bridge`` is "plugin not found".
-BUILTIN_DRIVERS = dict(driver=('bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'),
-                       ipam_driver=('default', 'null'))
-
-
-def _driver(field, value):
-    text = _text(value)
-    if text and text != text.lower() and text.lower() in BUILTIN_DRIVERS[field]:
-        raise LabnetDockerError('%s %r is not a driver the daemon knows: driver names are case-sensitive (%s)'
-                                % (field, value, text.lower()))
-    return text
 
 
 def spec_from_params(params):
@@ -218,13 +209,6 @@ def clear_excluded(values):
         if values.get(excluded):
             values.update((name, None) for name in excludes)
     return values
-
-
-def driver_name(driver):
-    """Plugin drivers may be written with or without the default ``:latest`` tag."""
-    if driver and driver.endswith(':latest'):
-        return driver[:-len(':latest')]
-    return driver
 
 
 def _read(option, value):
