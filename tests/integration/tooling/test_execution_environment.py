@@ -33,7 +33,8 @@ def test_builder_creates_a_context_with_the_collections_requirements(tmp_path):
           tarball], cwd=tmp_path)
     found = yaml.safe_load(_run([os.path.join(BIN, 'ansible-builder'), 'introspect', '--sanitize', str(installed)],
                                 cwd=tmp_path))
-    assert found['python'] == ['docker>=7.0.0  # from collection labnet.docker']
+    assert found['python'] == ['docker>=7.0.0  # from collection labnet.docker',
+                               'paramiko>=2.4.3  # from collection labnet.docker']
     assert found['system'] == ['iputils-ping [platform:dpkg]  # from collection labnet.docker',
                                'iputils [platform:rpm]  # from collection labnet.docker']
 
