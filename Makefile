@@ -23,7 +23,7 @@ engines: setup
 ## The whole test suite: static checks, the ansible-core version matrix, then one pytest run (unit, integration,
 ## molecule, bench smoke). LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
 test: setup engines lint sanity matrix
-	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest tests/unit tests/integration
+	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest --durations=30 tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
 ## checkouts linting at the same time from seeing each other's copy (offline mode shares ~/.ansible).
