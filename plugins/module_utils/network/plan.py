@@ -31,12 +31,13 @@ from dataclasses import dataclass, field, replace
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, describe_differences, difference_dicts
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import address_problems
-from ansible_collections.labnet.docker.plugins.module_utils.network.pools import address_space, overlapping_network
+from ansible_collections.labnet.docker.plugins.module_utils.network.pools import (
+    address_space, family_problems, overlapping_network)
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import driver_name
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
-    actual_from_inspect, check_combination, compare, create_body, family_problems, merge_spec, planned_row,
-    spec_summary, unsupported_options)
+    actual_from_inspect, check_combination, compare, create_body, merge_spec, planned_row, spec_summary,
+    unsupported_options)
 
 # Endpoint settings restored after a recreate. Addresses are the user-fixed ones
 # (IPAMConfig); a dynamically assigned address is not pinned. MAC addresses are

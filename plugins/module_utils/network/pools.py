@@ -16,6 +16,7 @@ Entry points:
 - :func:`pools_from_inspect` - a network's ``IPAM.Config`` -> normalised pools.
 - :func:`pools_differ` - does an existing network's pools match the wanted ones?
 - :func:`overlapping_network` - the first existing network whose pool overlaps a wanted pool.
+- :func:`family_problems` - IPv4 turned off without IPv6, or with IPv4 pools.
 """
 
 from __future__ import annotations
@@ -281,3 +282,23 @@ def overlapping_network(pools, rows, exclude_ids, space):
                     return ('ipam_config[%d].subnet %s overlaps subnet %s of existing network %s'
                             % (index, network, existing, row.get('Name')), row)
     return None
+
+
+def family_problems(spec, where=''):
+    """Why a network created from ``spec`` would have no address family, or pools it ignores ([] when fine).
+
+    ``spec`` holds the values the network will have (given, or kept on a re-create); left-out
+    IPv4 means on and left-out IPv6 off, as the daemon has them. A config_from network takes both
+    from its configuration network, so it is not checked here.
+    """
+    if spec.config_from or spec.enable_ipv4 is not False:
+        return []
+    problems = []
+    if spec.enable_ipv6 is not True:
+        problems.append('%senable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the daemon '
+                        'refuses one with neither' % where)
+    ipv4 = [pool['subnet'] for pool in spec.ipam_config or [] if ':' not in pool['subnet']]
+    if ipv4:
+        problems.append('%sipam_config has IPv4 pool %s but enable_ipv4 is false: the network would have no IPv4, '
+                        'so give IPv6 pools only or leave enable_ipv4 out' % (where, ', '.join(ipv4)))
+    return problems

@@ -5,7 +5,8 @@
 
 Entry points (all pure; the network module and topology call the same ones). Every per-option
 step below is derived from the rows of network.options.OPTIONS; only rules that tie options
-together (the address families, labels and ``lab``, well-known driver options) are written out here.
+together (labels and ``lab``, well-known driver options) are written out here; the address-family rule
+is pools.family_problems.
 
 - :func:`spec_from_params` - module-style parameters (the option names of
   ``labnet.docker.network``) -> a validated, normalised :class:`NetworkSpec`.
@@ -18,7 +19,6 @@ together (the address families, labels and ``lab``, well-known driver options) a
 - :func:`create_body` - the Engine API ``POST /networks/create`` body.
 - :func:`unsupported_options` - given options the daemon's API version cannot take (the rows' ``min_api``,
   through common.client.unsupported).
-- :func:`family_problems` - IPv4 turned off without IPv6, or with IPv4 pools.
 - :func:`planned_row` - a listing-row stand-in for a network about to be created, so that a
   caller planning several networks from one listing can add it to the rows the next
   overlap check sees.
@@ -37,7 +37,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.network.options impo
     ALWAYS, BY_NAME, CONFIG_FROM_EXCLUDES, CONFIG_ONLY_EXCLUDES, DRIVER, LABELS, MERGE, NAMES, OPTIONS, POOLS, TRUTHY,
     option_args, read_value, write_value)
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import (
-    normalize_pools, pool_sort_key, pools_differ, pools_from_inspect)
+    family_problems, normalize_pools, pool_sort_key, pools_differ, pools_from_inspect)
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import (
     LAB_LABEL, MANAGED_LABEL, MANAGED_VALUE, managed_labels)
 
@@ -382,23 +382,3 @@ def unsupported_options(spec, api_version):
     """``[(option, minimum API version)]`` for given options the daemon cannot take (the table's ``min_api``)."""
     return unsupported([(option.name, getattr(spec, option.name), option.min_api, option.older_default)
                         for option in OPTIONS], api_version)
-
-
-def family_problems(spec, where=''):
-    """Why a network created from ``spec`` would have no address family, or pools it ignores ([] when fine).
-
-    ``spec`` holds the values the network will have (given, or kept on a re-create); left-out
-    IPv4 means on and left-out IPv6 off, as the daemon has them. A config_from network takes both
-    from its configuration network, so it is not checked here.
-    """
-    if spec.config_from or spec.enable_ipv4 is not False:
-        return []
-    problems = []
-    if spec.enable_ipv6 is not True:
-        problems.append('%senable_ipv4 false needs enable_ipv6 true: a network needs IPv4 or IPv6, and the daemon '
-                        'refuses one with neither' % where)
-    ipv4 = [pool['subnet'] for pool in spec.ipam_config or [] if ':' not in pool['subnet']]
-    if ipv4:
-        problems.append('%sipam_config has IPv4 pool %s but enable_ipv4 is false: the network would have no IPv4, '
-                        'so give IPv6 pools only or leave enable_ipv4 out' % (where, ', '.join(ipv4)))
-    return problems

@@ -1,7 +1,7 @@
 """Bad input, across every module: refused with a message naming the value and why, and nothing changed.
 
 The table runs in two ansible-playbook runs side by side against the private
-engine. A test-only callback (callback_plugins/rel_snapshot.py) reads the
+engine. A test-only callback (callback_plugins/rel_record.py) reads the
 engine's network and container listings (endpoints come with the containers)
 when the play starts and after every case, in the ansible-playbook process
 before the next task starts, so each case is judged on its own pair of
@@ -250,8 +250,8 @@ def _run_group(engine, cases, prefix, out):
     tasks = [{'name': case_id, 'labnet.docker.' + module: _fill(args, prefix), 'ignore_errors': True}
              for case_id, module, args, dummy in cases]
     env = {'DOCKER_HOST': engine.unix_url, 'ANSIBLE_PIPELINING': 'true', 'ANSIBLE_CALLBACK_PLUGINS': CALLBACKS,
-           'ANSIBLE_CALLBACKS_ENABLED': 'rel_snapshot', 'LNREL_SNAPSHOT_SOCKET': engine.socket_path,
-           'LNREL_SNAPSHOT_OUT': out}
+           'ANSIBLE_CALLBACKS_ENABLED': 'rel_record', 'LNREL_GEN_SOCKET': engine.socket_path,
+           'LNREL_GEN_OUT': out}
     return play(tasks, env=env)
 
 

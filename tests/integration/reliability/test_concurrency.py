@@ -9,12 +9,10 @@ as they come. Then: every process succeeded, each name has exactly one
 network, and each container is attached once, with the address it was given.
 """
 
-import os
-import subprocess
 import tempfile
-import time
 
-from ansible_collections.labnet.docker.tests.integration.harness import ansible_env, playbook_command, task, write_play
+from ansible_collections.labnet.docker.tests.integration.harness import ansible_env, task, write_play
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_barrier import Processes, barrier_task, remove_prefixed
 from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
 
 PROCESSES = 8
@@ -37,32 +35,9 @@ FREE = [  # raced without a barrier, right after the last one
 def _tasks(directory):
     tasks = []
     for phase, step in enumerate(CONTENDED):
-        ready, go = os.path.join(directory, 'ready-%d-{{ n }}' % phase), os.path.join(directory, 'go-%d' % phase)
-        # A pipe lookup runs in the ansible-playbook process: a shell, no module start, so the
-        # barrier itself costs next to nothing and releases within 10 ms.
-        wait = 'touch %s; while [ ! -e %s ]; do sleep 0.01; done' % (ready, go)
-        tasks.append({'name': 'barrier %d' % phase, 'ansible.builtin.set_fact': {
-            'barrier_%d' % phase: "{{ lookup('ansible.builtin.pipe', %r) }}" % wait}})
+        tasks.append(barrier_task(directory, phase))
         tasks.append(dict(step, ignore_errors=False))
     return tasks + [dict(step, ignore_errors=False) for step in FREE]
-
-
-def _clean(client):
-    for container in client.containers.list(all=True):
-        if container.name.startswith(P):
-            container.remove(force=True)
-    for network in client.networks.list():
-        if network.name.startswith(P):
-            network.remove()
-
-
-def _until(condition, timeout=240):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def _run_all(engine, tmp):
@@ -70,45 +45,17 @@ def _run_all(engine, tmp):
     path = write_play(tmp, _tasks(tmp))
     env = ansible_env(DOCKER_HOST=engine.unix_url, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default',
                       ANSIBLE_PIPELINING='true')
-    procs = []
-    for number in range(PROCESSES):
-        out = open(os.path.join(tmp, 'out-%d.txt' % number), 'w+')
-        procs.append((number, subprocess.Popen(playbook_command(path, None, ['-e', 'n=%d' % number]), env=env, cwd=tmp,
-                                               stdout=out, stderr=subprocess.STDOUT), out))
     held = []
-    try:
+    with Processes(tmp, path, [env] * PROCESSES) as procs:
         for phase in range(len(CONTENDED)):
-            def alive():
-                return [n for n, proc, dummy in procs if proc.poll() is None]
-
-            def ready():  # a process that failed on the way is not waited for; its failure is reported below
-                return all(os.path.exists(os.path.join(tmp, 'ready-%d-%d' % (phase, n))) for n in alive())
-
-            assert _until(ready), 'the processes did not reach barrier %d' % phase
-            engine.freeze()
-            try:
-                open(os.path.join(tmp, 'go-%d' % phase), 'w').close()
-                # A safety net, not an expectation: thaw anyway if they do not all connect within 90 s.
-                _until(lambda: engine.pending_connections() >= len(alive()), timeout=90)
-                held.append(engine.pending_connections())
-            finally:
-                engine.thaw()
-        outputs = []
-        for dummy, proc, out in procs:
-            proc.wait(timeout=300)
-            out.seek(0)
-            outputs.append((proc.returncode, out.read()))
-    finally:
-        for dummy, proc, out in procs:
-            if proc.poll() is None:
-                proc.kill()
-            out.close()
-    return outputs, held
+            assert procs.reach(phase, timeout=240), 'the processes did not reach barrier %d' % phase
+            held.append(procs.release(engine, phase))
+        return [(code, text) for dummy, code, text in procs.outputs(timeout=300)], held
 
 
 def test_eight_playbooks_at_once_converge_to_one_state(live_engine):
     client = live_engine.client()
-    _clean(client)
+    remove_prefixed(client, P)
     try:
         for name in ('c1', 'c2', 'c3', 'c4'):
             client.containers.run(IMAGE, ['sleep', '3600'], name='%s-%s' % (P, name), detach=True, dns=['127.0.0.1'])
@@ -137,5 +84,5 @@ def test_eight_playbooks_at_once_converge_to_one_state(live_engine):
         one = client.api.inspect_container(P + '-c1')['NetworkSettings']['Networks'][P + '-a']
         assert 'one' in one['Aliases']
     finally:
-        _clean(client)
+        remove_prefixed(client, P)
         client.close()

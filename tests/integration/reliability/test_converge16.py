@@ -12,17 +12,18 @@ sixteen tasks read the same state and write at the same moment.
 Every task of every process must succeed - each either does the work or finds it
 done - with no duplicate network, no lost attachment, and never changed=true next
 to a failure. The tasks run with ignore_errors and a test-only callback
-(callback_plugins/rel_gencases.py) writes each process's results as they come, so
+(callback_plugins/rel_record.py) writes each process's results as they come, so
 one failed phase does not hide the later ones.
 """
 
 import json
 import os
-import subprocess
 import tempfile
 import time
 
-from ansible_collections.labnet.docker.tests.integration.harness import ansible_env, playbook_command, write_play
+from ansible_collections.labnet.docker.tests.integration.harness import ansible_env, write_play
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_barrier import (
+    Processes, barrier_task, remove_prefixed, until)
 from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
 
 PROCESSES = 16
@@ -69,10 +70,7 @@ PHASES += [
 def _tasks(directory):
     tasks = []
     for phase, (label, step) in enumerate(PHASES):
-        ready, go = os.path.join(directory, 'ready-%d-{{ n }}' % phase), os.path.join(directory, 'go-%d' % phase)
-        wait = 'touch %s; while [ ! -e %s ]; do sleep 0.01; done' % (ready, go)
-        tasks.append({'name': 'barrier %d' % phase, 'ansible.builtin.set_fact': {
-            'barrier_%d' % phase: "{{ lookup('ansible.builtin.pipe', %r) }}" % wait}})
+        tasks.append(barrier_task(directory, phase))
         tasks.append(dict(step, name='phase %d' % phase, ignore_errors=True))
     return tasks
 
@@ -85,24 +83,6 @@ def _results(path):
         found = dict((line['task'], line['result']) for line in map(json.loads, handle))
     results = [found.get('phase %d' % phase) for phase in range(len(PHASES))]
     return None if None in results else results
-
-
-def _until(condition, timeout=600):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
-def _clean(client):
-    for container in client.containers.list(all=True):
-        if container.name.startswith(P):
-            container.remove(force=True)
-    for network in client.networks.list():
-        if network.name.startswith(P):
-            network.remove()
 
 
 def _attached(client, name):
@@ -172,60 +152,33 @@ def _state_problems(client, phase):
 def _run(engine, client, tmp):
     """Start the sixteen processes and hold every barrier; returns (outputs, held, state problems per phase)."""
     path = write_play(tmp, _tasks(tmp))
-    procs = []
-    for number in range(PROCESSES):
-        # The test-only callback writes each task's result as it arrives (no module run to dump them).
-        env = ansible_env(DOCKER_HOST=engine.unix_url, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default',
-                          ANSIBLE_PIPELINING='true', ANSIBLE_CALLBACK_PLUGINS=CALLBACKS,
-                          ANSIBLE_CALLBACKS_ENABLED='rel_gencases',
-                          LNREL_GEN_OUT=os.path.join(tmp, 'results-%d.jsonl' % number))
-        out = open(os.path.join(tmp, 'out-%d.txt' % number), 'w+')
-        procs.append((number, subprocess.Popen(playbook_command(path, None, ['-e', 'n=%d' % number]), env=env, cwd=tmp,
-                                               stdout=out, stderr=subprocess.STDOUT), out))
-
-    def alive():
-        return [n for n, proc, dummy in procs if proc.poll() is None]
-
+    # The test-only callback writes each task's result as it arrives (no module run to dump them).
+    envs = [ansible_env(DOCKER_HOST=engine.unix_url, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default',
+                        ANSIBLE_PIPELINING='true', ANSIBLE_CALLBACK_PLUGINS=CALLBACKS,
+                        ANSIBLE_CALLBACKS_ENABLED='rel_record',
+                        LNREL_GEN_OUT=os.path.join(tmp, 'results-%d.jsonl' % number)) for number in range(PROCESSES)]
     held, states, go_time = [], [], None
-    try:
+    with Processes(tmp, path, envs) as procs:
         for phase in range(len(PHASES) + 1):
-            def ready():
-                return all(os.path.exists(os.path.join(tmp, 'ready-%d-%d' % (phase, n))) for n in alive())
-
             if phase < len(PHASES):
-                assert _until(ready), 'the processes did not reach barrier %d' % phase
+                assert procs.reach(phase, timeout=600), 'the processes did not reach barrier %d' % phase
             else:
-                _until(lambda: not alive())
+                until(lambda: not procs.alive(), timeout=600)
             if phase:
                 TIMINGS.append((PHASES[phase - 1][0], time.monotonic() - go_time))
                 states.append(_state_problems(client, phase - 1))
             if phase == len(PHASES):
                 break
-            engine.freeze()
-            try:
-                open(os.path.join(tmp, 'go-%d' % phase), 'w').close()
-                go_time = time.monotonic()
-                # A safety net, not an expectation: thaw anyway if they do not all connect within 90 s.
-                _until(lambda: engine.pending_connections() >= len(alive()), timeout=90)
-                held.append(engine.pending_connections())
-            finally:
-                engine.thaw()
-        outputs = []
-        for number, proc, out in procs:
-            proc.wait(timeout=60)
-            out.seek(0)
-            outputs.append((proc.returncode, out.read(), _results(os.path.join(tmp, 'results-%d.jsonl' % number))))
-    finally:
-        for dummy, proc, out in procs:
-            if proc.poll() is None:
-                proc.kill()
-            out.close()
+            go_time = time.monotonic()
+            held.append(procs.release(engine, phase))
+        outputs = [(code, text, _results(os.path.join(tmp, 'results-%d.jsonl' % number)))
+                   for number, code, text in procs.outputs(timeout=60)]
     return outputs, held, states
 
 
 def test_sixteen_playbooks_converge_and_remove_the_same_state(live_engine):
     client = live_engine.client()
-    _clean(client)
+    remove_prefixed(client, P)
     started = time.monotonic()
     try:
         for name in CONTAINERS:
@@ -259,5 +212,5 @@ def test_sixteen_playbooks_converge_and_remove_the_same_state(live_engine):
         assert not wrong, '\n'.join(wrong)
         assert held == [PROCESSES] * len(PHASES)  # every barrier really held all sixteen requests
     finally:
-        _clean(client)
+        remove_prefixed(client, P)
         client.close()

@@ -5,7 +5,7 @@ another number of cases) makes about two hundred cases: odd CIDRs and prefix len
 addresses, driver options of every type, labels, names, links, addresses and probe
 specs, each on top of a valid base so that some are accepted. Each case runs in
 check mode, for real, and (when the real run was accepted) again. A test-only
-callback (callback_plugins/rel_gencases.py) records every result with the
+callback (callback_plugins/rel_record.py) records every result with the
 daemon's listings after it and puts the engine back after each case, so each run
 is judged on its own pair of listings:
 
@@ -199,23 +199,25 @@ def _f_ipv6(rng, args, v4, v6):
         args['ipam_config'] = pools + [dict(subnet=_subnet_text(rng, v6))]
 
 
+def _pool_network(pool, fallback):
+    """The network of a generated pool's subnet, or ``fallback`` when the case made the subnet unreadable."""
+    try:
+        return ipaddress.ip_network(pool['subnet'].strip(), strict=False)
+    except ValueError:
+        return fallback
+
+
 def _f_gateway(rng, args, v4, v6):
     pools = args.setdefault('ipam_config', [dict(subnet=str(v4))])
     pool = rng.choice(pools)
-    try:
-        net = ipaddress.ip_network(pool['subnet'].strip(), strict=False)
-    except ValueError:
-        net = v4
+    net = _pool_network(pool, v4)
     pool['gateway'] = _address_in(rng, net, 'gateway')
 
 
 def _f_aux(rng, args, v4, v6):
     pools = args.setdefault('ipam_config', [dict(subnet=str(v4))])
     pool = pools[0]
-    try:
-        net = ipaddress.ip_network(pool['subnet'].strip(), strict=False)
-    except ValueError:
-        net = v4
+    net = _pool_network(pool, v4)
     aux = dict(('host%d' % index, _address_in(rng, net, 'aux')) for index in range(rng.randint(1, 3)))
     if rng.random() < 0.2:
         aux['dup'] = list(aux.values())[0]
@@ -227,10 +229,7 @@ def _f_aux(rng, args, v4, v6):
 def _f_range(rng, args, v4, v6):
     pools = args.setdefault('ipam_config', [dict(subnet=str(v4))])
     pool = pools[0]
-    try:
-        net = ipaddress.ip_network(pool['subnet'].strip(), strict=False)
-    except ValueError:
-        net = v4
+    net = _pool_network(pool, v4)
     choice = rng.randint(0, 4)
     if choice == 0 or net.prefixlen >= net.max_prefixlen - 1:
         pool['ip_range'] = str(net)
@@ -419,7 +418,7 @@ def _tasks(cases):
 
 def _run(engine, cases, out, clean, baseline):
     env = {'DOCKER_HOST': engine.unix_url, 'ANSIBLE_PIPELINING': 'true', 'ANSIBLE_CALLBACK_PLUGINS': CALLBACKS,
-           'ANSIBLE_CALLBACKS_ENABLED': 'rel_gencases', 'LNREL_GEN_SOCKET': engine.socket_path, 'LNREL_GEN_OUT': out,
+           'ANSIBLE_CALLBACKS_ENABLED': 'rel_record', 'LNREL_GEN_SOCKET': engine.socket_path, 'LNREL_GEN_OUT': out,
            'LNREL_GEN_CLEAN': clean, 'LNREL_GEN_BASELINE': json.dumps(baseline)}
     play(_tasks(cases), env=env, timeout=3000)
 

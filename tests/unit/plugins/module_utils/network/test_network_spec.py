@@ -3,9 +3,9 @@ import pytest
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import network_problems
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
-    NetworkSpec, actual_from_inspect, compare, create_body, family_problems, merge_spec, planned_row, spec_from_actual,
+    NetworkSpec, actual_from_inspect, compare, create_body, merge_spec, planned_row, spec_from_actual,
     spec_from_params, spec_summary, unsupported_options)
-from ansible_collections.labnet.docker.plugins.module_utils.network.pools import overlapping_network
+from ansible_collections.labnet.docker.plugins.module_utils.network.pools import family_problems, overlapping_network
 
 MANAGED = {'labnet.docker.managed': 'true'}
 

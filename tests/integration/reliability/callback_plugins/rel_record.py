@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Test-only callback for the generated bad-input test: a result and a listing after every task, then a clean-up.
+"""Test-only callback of the reliability suite: a result and the daemon's listings after every task.
 
-After every task that ran (ok or failed; skipped ones are not recorded) it appends
-{"task", "result", "time", "networks", "containers"} to LNREL_GEN_OUT, reading the daemon's
-two listings over the unix socket in LNREL_GEN_SOCKET itself (not through the
-collection). After a task whose name ends with " again", or a failed task whose name
-ends with " real", it puts the engine back as the case found it: networks whose names
+When the play starts ({"task": "(start)"}) and after every task that ran (ok or failed;
+skipped ones are not recorded) it appends {"task", "result", "time", "networks",
+"containers"} to LNREL_GEN_OUT, reading the daemon's two listings over the unix socket in
+LNREL_GEN_SOCKET itself (not through the collection); without a socket only the results
+are recorded. It runs in the ansible-playbook process, after the task's result arrived
+and before the next task starts, so the bad-input table (test_bad_input.py) compares the
+engine before and after each case without a task between cases.
+
+For the generated bad-input test (test_generated_input.py), after a task whose
+name ends with " again", or a failed task whose name ends with " real", it puts the engine back as the case found it: networks whose names
 start with one of LNREL_GEN_CLEAN (comma separated) are removed, and the containers
 named in LNREL_GEN_BASELINE (JSON {container: [networks it keeps]}) leave every other
 network (and join those they keep again if a case took them off). Then it appends one
@@ -17,9 +22,9 @@ it really starts from.
 from __future__ import annotations
 
 DOCUMENTATION = r'''
-name: rel_gencases
+name: rel_record
 type: aggregate
-short_description: Record results and listings after every task, and clean up after each case (tests only)
+short_description: Record results and listings after every task, and clean up after each generated case (tests only)
 description:
   - Appends each task's result and the daemon's listings to LNREL_GEN_OUT; cleans up after each case.
 requirements:
@@ -61,7 +66,7 @@ def _call(path, method, url, body=None):
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = 'aggregate'
-    CALLBACK_NAME = 'rel_gencases'
+    CALLBACK_NAME = 'rel_record'
     CALLBACK_NEEDS_ENABLED = True
 
     def __init__(self, *args, **kwargs):
