@@ -50,6 +50,10 @@ options:
       - Network driver, for example V(bridge), V(overlay), V(macvlan), V(ipvlan) or a plugin name.
       - Not compared when left out (no default), and not compared against a config-only network,
         whose driver the daemon records as C(null).
+      - A name that is not built in must be a driver the engine lists (the network drivers of its info, which
+        include managed plugins and the drivers of existing networks); otherwise the task is refused before any change, also in
+        check mode. A legacy plugin (a socket or spec file under C(/run/docker/plugins)) is listed by the daemon
+        only once something has used it.
     type: str
   driver_options:
     description:
@@ -58,7 +62,10 @@ options:
       - Only the keys given are compared; other options of the network are kept.
     type: dict
   ipam_driver:
-    description: IPAM driver; the daemon's is V(default).
+    description:
+      - IPAM driver; the daemon's is V(default), and V(null) gives no addresses.
+      - Any other name must be an enabled managed plugin with an IPAM driver, or the IPAM driver of an existing
+        network; otherwise the task is refused before any change, also in check mode.
     type: str
   ipam_driver_options:
     description: IPAM driver options. Only the keys given are compared.

@@ -119,6 +119,13 @@ class FakeApi:
         self.reads.append(('swarm_role',))
         return self.swarm
 
+    # what drivers answers: the engine info's network drivers and the enabled IPAM plugins
+    offered = dict(driver=['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'], ipam_driver=[])
+
+    def drivers(self):
+        self.reads.append(('drivers',))
+        return copy.deepcopy(self.offered)
+
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):
         self.reads.append(('list_networks', filters))

@@ -131,6 +131,25 @@ class DockerApi:
             return state
         return 'manager' if swarm.get('ControlAvailable') else 'worker'
 
+    def drivers(self):
+        """The drivers this engine offers beyond its built-in ones: ``{'driver': [...], 'ipam_driver': [...]}``.
+
+        Network drivers are the engine info's list (built-in drivers, managed plugins and the drivers of
+        existing networks); IPAM drivers are the enabled managed plugins that offer one (the engine info
+        does not list IPAM drivers).
+        """
+        with self._errors('reading the engine info'):
+            network = list((self.api.info().get('Plugins') or {}).get('Network') or [])
+        with self._errors('listing plugins'):
+            plugins = self.api.plugins() or []
+        ipam = []
+        for plugin in plugins:
+            types = ((plugin.get('Config') or {}).get('Interface') or {}).get('Types') or []
+            capabilities = [kind.get('Capability') if isinstance(kind, dict) else str(kind) for kind in types]
+            if plugin.get('Enabled') and any('ipamdriver' in (capability or '') for capability in capabilities):
+                ipam.append(plugin.get('Name'))
+        return dict(driver=network, ipam_driver=ipam)
+
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):
         with self._errors('listing networks'):

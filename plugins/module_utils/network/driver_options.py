@@ -8,6 +8,9 @@ Entry points, used by network.spec.spec_from_params before any write:
 - :func:`driver_option_problem` - why a well-known driver option's value would be refused or misread.
 - :func:`driver_case_problem` - a built-in driver name written in another case (``Bridge``).
 - :func:`driver_name` - a driver name as the daemon compares it (without a plugin's ``:latest``).
+- :func:`plugin_drivers` and :func:`missing_driver_problems` - used by network.plan before creating a
+  network: which of its drivers are not built in, and why the engine would not find one of them
+  (against the engine's own list, DockerApi.drivers, read only when a driver is not built in).
 """
 
 from __future__ import annotations
@@ -57,3 +60,37 @@ def driver_name(driver):
     if driver and driver.endswith(':latest'):
         return driver[:-len(':latest')]
     return driver
+
+
+def plugin_drivers(driver, ipam_driver, config_from=False):
+    """``[(field, name)]`` of the drivers that are not built in: only for them the engine's list is read.
+
+    A network with config_from takes its IPAM driver from its configuration network.
+    """
+    wanted = []
+    if driver and driver_name(driver) not in BUILTIN_DRIVERS['driver']:
+        wanted.append(('driver', driver))
+    if ipam_driver and not config_from and driver_name(ipam_driver) not in BUILTIN_DRIVERS['ipam_driver']:
+        wanted.append(('ipam_driver', ipam_driver))
+    return wanted
+
+
+def missing_driver_problems(wanted, offered, rows):
+    """Why the engine would not find each driver of ``wanted`` (from :func:`plugin_drivers`); [] when it would.
+
+    ``offered`` is DockerApi.drivers()'s answer; a driver an existing network of ``rows`` (the network
+    listing) uses is there too: the daemon lists a legacy plugin (a socket or spec file under
+    /run/docker/plugins or /etc/docker/plugins) only once something uses it.
+    """
+    in_use = dict(driver=set(row.get('Driver') for row in rows),
+                  ipam_driver=set((row.get('IPAM') or {}).get('Driver') for row in rows))
+    problems = []
+    for field, name in wanted:
+        plugins = sorted(set(driver_name(known) for known in offered.get(field) or () if known)
+                         - set(BUILTIN_DRIVERS[field]))
+        if driver_name(name) in set(plugins) | set(driver_name(known) for known in in_use[field] if known):
+            continue
+        problems.append('%s %s: this engine has no %s driver of that name (built in: %s; plugins: %s); install and '
+                        'enable the plugin first' % (field, name, 'network' if field == 'driver' else 'IPAM',
+                                                     ', '.join(BUILTIN_DRIVERS[field]), ', '.join(plugins) or 'none'))
+    return problems

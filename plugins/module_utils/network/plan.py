@@ -34,7 +34,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import (
     address_space, family_problems, overlapping_network)
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS, pick_network
-from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import driver_name
+from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import (
+    driver_name, missing_driver_problems, plugin_drivers)
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
     actual_from_inspect, check_combination, compare, create_body, merge_spec, planned_row, spec_summary,
     unsupported_options)
@@ -181,6 +182,16 @@ def _check_swarm(spec, reader, where=''):
             raise LabnetDockerError(where + problem)
 
 
+def _check_drivers(spec, reader, rows, where=''):
+    """Refuse creating ``spec`` with a driver the engine does not have (its list is read only for a plugin's name)."""
+    if spec.config_only or reader is None:
+        return  # a config-only network is stored with driver null: the daemon does not look its driver up
+    wanted = plugin_drivers(spec.driver, spec.ipam_driver, bool(spec.config_from))
+    problems = missing_driver_problems(wanted, reader.drivers(), rows) if wanted else []
+    if problems:
+        raise LabnetDockerError(where + '; '.join(problems), problems=problems)
+
+
 def check_new_network(spec, facts, exclude_ids):
     """Before creating ``spec``: its drivers, the bridge driver's pool limit, and no overlap with other pools."""
     problem = driver_problem(spec)
@@ -280,6 +291,7 @@ def plan_network(spec, state, facts, reader=None, recreate='on_change', force=Fa
     if verb == 'create':
         _refuse_family_problems(spec)
         check_new_network(spec, facts, dup_ids)
+        _check_drivers(spec, reader, facts.rows)
         _check_swarm(spec, reader)
         tracker.act('create', network=name, _body=create_body(spec))
         plan.diff = dict(before={'state': 'absent'}, after=dict(state='present', **spec_summary(spec)))
@@ -290,6 +302,7 @@ def plan_network(spec, state, facts, reader=None, recreate='on_change', force=Fa
         _refuse_family_problems(merged, 'network %s: ' % name)
         check_not_a_configuration(name, verb, facts.rows)
         check_new_network(merged, facts, dup_ids | {net_id})
+        _check_drivers(merged, reader, facts.rows, 'network %s: ' % name)
         _check_swarm(merged, reader, 'network %s: ' % name)
         check_kept_addresses(merged, endpoints, facts.rows)
         _disconnect_all(tracker, name, net_id, endpoints, False)

@@ -31,13 +31,24 @@ class ApiReader:
 
     def __init__(self, api):
         self.api = api
+        self._drivers = None
+        self._swarm_role = None
 
     def endpoints(self, network, verb):
         return network_endpoints(self.api, network)
 
     def swarm_role(self):
-        """Asked only before creating a network that needs a swarm (network.plan.needs_swarm)."""
-        return self.api.swarm_role()
+        """Asked only before creating a network that needs a swarm (network.plan.needs_swarm); read once per reader."""
+        if self._swarm_role is None:
+            self._swarm_role = self.api.swarm_role()
+        return self._swarm_role
+
+    def drivers(self):
+        """Asked only before creating a network with a driver that is not built in (network.plan._check_drivers);
+        read once per reader."""
+        if self._drivers is None:
+            self._drivers = self.api.drivers()
+        return self._drivers
 
 
 def attached_containers(api, network_id):

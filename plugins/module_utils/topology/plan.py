@@ -72,19 +72,18 @@ class ListingReader(ApiReader):
         return super().endpoints(network, verb)
 
 
-def _plan_network(api, spec, recreate, state, force, rows, containers, ours=()):
+def _plan_network(reader, spec, recreate, state, force, rows, ours=()):
     """plan_network on the listing rows; containers the topology itself attaches are removed without force."""
     kept, duplicates = choose_network(rows, spec.name)
-    facts = NetworkFacts(network=kept, rows=rows, api_version=api.api_version,
-                         duplicates=duplicate_facts(duplicates, containers))
-    return plan_network(spec, state, facts, ListingReader(api, containers), recreate=recreate, force=force,
-                        force_exempt=set(ours))
+    facts = NetworkFacts(network=kept, rows=rows, api_version=reader.api.api_version,
+                         duplicates=duplicate_facts(duplicates, reader.containers))
+    return plan_network(spec, state, facts, reader, recreate=recreate, force=force, force_exempt=set(ours))
 
 
-def _plan_purge(api, row, force, rows, containers):
+def _plan_purge(reader, row, force, rows):
     """Removal of one managed network the topology no longer lists (only that row, never its namesakes)."""
-    facts = NetworkFacts(network=row, rows=rows, api_version=api.api_version)
-    return plan_network(NetworkSpec(name=row['Name']), 'absent', facts, ListingReader(api, containers), force=force)
+    facts = NetworkFacts(network=row, rows=rows, api_version=reader.api.api_version)
+    return plan_network(NetworkSpec(name=row['Name']), 'absent', facts, reader, force=force)
 
 
 def _plan_attachment(api, attachment, network, containers):
@@ -116,11 +115,12 @@ def plan_topology(api, topology, rows, containers):
     """Every plan, in execution order; raises one error naming every refused entry before anything is written."""
     items, problems = [], []
     rows = list(rows)
+    reader = ListingReader(api, containers)  # one reader: the engine's drivers or swarm role are read once at most
     if topology.purge:
         for row in purge_candidates(rows, topology.names, topology.lab):
             label = 'purge (%s)' % row['Name']
             try:
-                plan = _plan_purge(api, row, topology.force, rows, containers)
+                plan = _plan_purge(reader, row, topology.force, rows)
                 items.append(Item('network', label, plan))
             except LabnetDockerError as exc:
                 problems.append('%s: %s' % (label, exc.msg))
@@ -132,7 +132,7 @@ def plan_topology(api, topology, rows, containers):
         spec = entry.spec
         label = 'networks[%d] (%s)' % (entry.index, spec.name)
         try:
-            plan = _plan_network(api, spec, entry.recreate, topology.state, topology.force, rows, containers,
+            plan = _plan_network(reader, spec, entry.recreate, topology.state, topology.force, rows,
                                  ours.get(spec.name, ()))
         except LabnetDockerError as exc:
             problems.append('%s: %s' % (label, exc.msg))

@@ -197,3 +197,35 @@ def test_two_plays_creating_the_same_names_at_once_end_with_one_each(prefix, doc
             removed = [a for a in result['actions'] if a['action'] == 'remove_duplicate']
             assert all(a['kept'] == survivors[0] for a in removed)
             assert len(result.get('warnings') or []) == len(removed)
+
+
+def test_drivers_the_engine_lacks_are_refused_before_any_change(prefix, docker_client):
+    """The daemon itself refuses a missing driver only when it creates: a topology used to make its first
+    networks first, and a re-create used to remove the network before the daemon said no."""
+    first, missing, kept = prefix + '-first', prefix + '-nodriver', prefix + '-kept'
+    entries = [dict(name=first, ipam_config=[dict(subnet='10.201.46.0/24')]),
+               dict(name=missing, driver='labnet-nosuch-driver')]
+    results = play([
+        task('network', name=missing, driver='labnet-nosuch-driver', check=True),
+        task('network', name=missing, driver='labnet-nosuch-driver'),
+        task('network', name=missing, ipam_driver='labnet-nosuch-ipam'),
+        task('topology', lab=prefix, networks=entries, check=True),
+        task('topology', lab=prefix, networks=entries),
+        task('network', name=kept, ipam_config=[dict(subnet='10.201.47.0/24')]),
+        task('network', name=kept, driver='labnet-nosuch-driver', ipam_config=[dict(subnet='10.201.47.0/24')]),
+    ])
+    message = ('driver labnet-nosuch-driver: this engine has no network driver of that name (built in: bridge, '
+               'host, ipvlan, macvlan, null, overlay; plugins: none); install and enable the plugin first')
+    for result in results[:2]:
+        assert result['failed'] and not result['changed'] and result['msg'] == message, result
+    assert results[2]['failed'] and results[2]['msg'].startswith(
+        'ipam_driver labnet-nosuch-ipam: this engine has no IPAM driver of that name (built in: default, null')
+    for result in results[3:5]:
+        assert result['failed'] and not result['changed'], result
+        assert result['msg'] == 'networks[1] (%s): %s; nothing was changed' % (missing, message), result['msg']
+    assert results[5]['changed'] and not results[5].get('failed')
+    recreate = results[6]
+    assert recreate['failed'] and not recreate['changed'] and recreate['msg'] == 'network %s: %s' % (kept, message)
+    names = sorted(row['Name'] for row in docker_client.api.networks() if row['Name'].startswith(prefix))
+    assert names == [kept]
+    assert docker_client.api.inspect_network(kept)['Id'] == results[5]['network']['Id']

@@ -61,10 +61,6 @@ ALLOWED = {
     ('topology', 'invalid subinterface vlan name'): 'a macvlan parent exists (or not) only where the daemon runs',
     ('network', 'parent interface'): 'a macvlan parent exists (or not) only where the daemon runs',
     ('topology', 'parent interface'): 'a macvlan parent exists (or not) only where the daemon runs',
-    # IPAM drivers other than default and null are plugins the daemon finds in its own plugin folders
-    # when first asked; docker info lists network, volume and log plugins, never IPAM ones.
-    ('network', 'failed: plugin "nosuchipam" not found'): 'IPAM plugins are discovered by the daemon, not listed',
-    ('topology', 'failed: plugin "nosuchipam" not found'): 'IPAM plugins are discovered by the daemon, not listed',
     # enable_ipv6 with no IPv6 pool takes one from the daemon's default address pools. Whether it has IPv6 ones
     # depends on its version and on default-address-pools in its daemon.json, which the Engine API does not
     # report; refusing by version would refuse engines configured with IPv6 pools, so the daemon decides.

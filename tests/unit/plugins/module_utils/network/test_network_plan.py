@@ -345,3 +345,68 @@ def test_plan_asks_the_swarm_role_only_when_a_create_needs_it(params):
     except LabnetDockerError:
         pass
     assert reader.asked == (2 if params.get('driver') == 'overlay' else 0)
+
+
+class DriverReader:
+    """A reader whose engine offers ``offered`` beyond the built-in drivers; counts the reads."""
+
+    def __init__(self, network=(), ipam=()):
+        self.offered = dict(driver=['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'] + list(network),
+                            ipam_driver=list(ipam))
+        self.asked = 0
+
+    def drivers(self):
+        self.asked += 1
+        return self.offered
+
+    def swarm_role(self):
+        return 'manager'
+
+    def endpoints(self, network, verb):
+        return []
+
+
+WEAVE = dict(NET, Name='woven', Id='e' * 64, Driver='weave', IPAM={'Driver': 'infoblox', 'Config': []})
+
+
+@pytest.mark.parametrize('params, reader, rows, message', [
+    (dict(driver='weave'), DriverReader(), ROWS,
+     'driver weave: this engine has no network driver of that name (built in: bridge, host, ipvlan, macvlan, null, '
+     'overlay; plugins: none); install and enable the plugin first'),
+    (dict(ipam_driver='infoblox'), DriverReader(network=['vieux/net:latest']), ROWS,
+     'ipam_driver infoblox: this engine has no IPAM driver of that name (built in: default, null; plugins: none)'),
+    (dict(driver='weave', ipam_driver='infoblox'), DriverReader(network=['other']), ROWS,
+     'driver weave: this engine has no network driver of that name (built in: bridge, host, ipvlan, macvlan, null, '
+     'overlay; plugins: other); install and enable the plugin first; ipam_driver infoblox: this engine has no IPAM'),
+    (dict(driver='weave'), DriverReader(network=['weave']), ROWS, None),                # a managed plugin
+    (dict(driver='vieux/net'), DriverReader(network=['vieux/net:latest']), ROWS, None),  # :latest is the default tag
+    (dict(driver='vieux/net:latest'), DriverReader(network=['vieux/net']), ROWS, None),
+    (dict(ipam_driver='infoblox:latest'), DriverReader(ipam=['infoblox:latest']), ROWS, None),
+    (dict(driver='weave', ipam_driver='infoblox'), DriverReader(), ROWS + [WEAVE], None),  # in use: a legacy plugin
+    (dict(driver='macvlan', ipam_driver='null'), DriverReader(), ROWS, None),            # built in: no read
+])
+def test_plan_create_refuses_drivers_the_engine_lacks(params, reader, rows, message):
+    known = NetworkFacts(network=None, rows=list(rows), api_version='1.41')
+    if message is None:
+        plan = plan_network(spec(**params), 'present', known, reader)
+        assert [action['action'] for action in plan.tracker.actions] == ['create']
+    else:
+        with pytest.raises(LabnetDockerError) as caught:
+            plan_network(spec(**params), 'present', known, reader)
+        assert caught.value.msg.startswith(message)
+    assert reader.asked == (0 if params == dict(driver='macvlan', ipam_driver='null') else 1)
+
+
+def test_plan_recreate_to_a_missing_driver_is_refused_before_the_removal():
+    reader = DriverReader()
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(driver='weave', enable_ipv6=True), 'present', facts(), reader, recreate='on_change')
+    assert caught.value.msg.startswith('network net: driver weave: this engine has no network driver of that name')
+
+
+def test_plan_looks_up_the_driver_of_a_config_from_network():
+    reader = DriverReader()
+    with pytest.raises(LabnetDockerError) as caught:
+        plan_network(spec(config_from='cfg', driver='weave'), 'present', facts(network=None), reader)
+    assert caught.value.msg.startswith('driver weave: this engine has no network driver of that name')
+    assert reader.asked == 1

@@ -91,6 +91,18 @@ def test_refusal_names_every_entry_and_writes_nothing(api):
     assert api.writes == [] and api.networks == {}
 
 
+def test_a_driver_the_engine_lacks_is_refused_before_the_first_network_is_made(api):
+    params = lab()
+    params['networks'] += [dict(name='c', driver='weave'), dict(name='d', driver='vxlan-plugin')]
+    with pytest.raises(LabnetDockerError) as caught:
+        converge_topology(api, params)
+    assert [problem.split(':')[0] for problem in caught.value.details['problems']] == [
+        'networks[2] (c)', 'networks[3] (d)']
+    assert 'driver weave: this engine has no network driver of that name' in caught.value.details['problems'][0]
+    assert api.writes == [] and api.networks == {}
+    assert api.reads.count(('drivers',)) == 1  # read once for the whole task
+
+
 def test_purge_removes_only_the_labs_unlisted_managed_networks(api):
     api.add_network('old', labels={MANAGED_LABEL: 'true', LAB_LABEL: 'l1'})
     api.add_network('other-lab', labels={MANAGED_LABEL: 'true', LAB_LABEL: 'l2'})
