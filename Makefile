@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # `make test LABNET_ENGINES=host,docker28` picks engines of the matrix (docs/engines.md); empty means all.
 export LABNET_ENGINES
 
-.PHONY: setup engines test lint sanity matrix unit integration lab lab-down classroom classroom-down bench bench-classroom docs clean
+.PHONY: setup engines test test-steps lint sanity matrix unit integration lab lab-down classroom classroom-down bench bench-classroom docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -21,9 +21,16 @@ engines: setup
 	LAB_MACHINE_SUITE=sid LABNET_LAB_MACHINE_IMAGE=labnet/lab-machine:sid bash scripts/build-lab-machine-image.sh
 
 ## The whole test suite: static checks, the ansible-core version matrix, then one pytest run (unit, integration,
-## molecule, bench smoke). LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
-test: setup engines lint sanity matrix
-	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest --durations=30 tests/unit tests/integration
+## molecule, bench smoke) in TEST_JOBS pytest-xdist workers (0: one process); tests that share a resource run in
+## one worker (tests/integration/conftest.py, resource_group). Prints its wall time at the end.
+## LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
+TEST_JOBS ?= 4
+test:
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; rc=$$?; \
+	echo "make test: wall time $$(( $$(date +%s) - start )) s, exit $$rc (TEST_JOBS=$(TEST_JOBS))"; exit $$rc
+
+test-steps: setup engines lint sanity matrix
+	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest -n $(TEST_JOBS) --durations=30 tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
 ## checkouts linting at the same time from seeing each other's copy (offline mode shares ~/.ansible).

@@ -51,7 +51,9 @@ fi
 
 # --- this collection, where Ansible looks for it -------------------------------
 mkdir -p "$BUILD/collections/ansible_collections/labnet"
-ln -sfn "$ROOT" "$BUILD/collections/ansible_collections/labnet/docker"
+# Only when it is not there yet: tests run `make` targets while other tests of the same run use the link.
+link="$BUILD/collections/ansible_collections/labnet/docker"
+[ "$(readlink "$link" 2>/dev/null)" = "$ROOT" ] || ln -sfn "$ROOT" "$link"
 
 # --- Docker engine ------------------------------------------------------------
 "$ROOT/scripts/ensure-docker.sh"

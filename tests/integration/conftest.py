@@ -17,6 +17,7 @@ import collections
 import itertools
 import json
 import os
+import re
 import subprocess
 
 import docker
@@ -25,6 +26,7 @@ import pytest
 from ansible_collections.labnet.docker.tests.integration.engines import ENGINES, EnginePool, selected_engines
 from ansible_collections.labnet.docker.tests.integration.harness import (
     IMAGE, ROOT, RUN_ID, RUN_LABEL, create_network, remove_prefixed)
+from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
 
 _counter = itertools.count(1)
 MATRIX_MODULES = {'test_network', 'test_network_info', 'test_network_attachment', 'test_network_prune',
@@ -32,6 +34,56 @@ MATRIX_MODULES = {'test_network', 'test_network_info', 'test_network_attachment'
                   'test_compat'}
 _matrix = collections.defaultdict(lambda: collections.defaultdict(list))  # engine -> outcome -> test ids
 _versions = {}
+_worker_figures = []  # in the xdist controller: the reliability figures of the worker that ran those tests
+
+
+# Parallel runs (`make test` runs pytest-xdist): the tests that share one resource run in one worker, one after
+# another; every other test is a unit of its own and goes to whichever worker is free. Module tests against one
+# engine share its daemon (their fixed subnets are kept apart per file, not per engine); the reliability tests
+# share the private engine they restart and stop; the molecule scenarios are started together by one session
+# fixture; the classroom takes most of this machine for minutes; the ssh:// tests share one lab machine (a
+# module fixture). The longest groups are handed out first.
+GROUPS = (('/lab/test_classroom.py', 'classroom'), ('/roles/test_molecule.py', 'molecule'),
+          ('/reliability/', 'private-engine'), ('/modules/test_ssh_engine.py', 'ssh-machine'))
+ENGINE_GROUP = re.compile(r'^(?:.*/)?(?P<module>test_\w+)\.py::[^\[]+\[(?P<engine>[\w-]+)\]$')
+
+
+def resource_group(nodeid):
+    """The resource a test shares with others (the xdist scope of its node ID), or None."""
+    path = '/' + nodeid.split('::')[0]
+    for part, group in GROUPS:
+        if part in path:
+            return group
+    found = ENGINE_GROUP.match(nodeid)
+    if found and found.group('module') in MATRIX_MODULES and found.group('engine') in ENGINES:
+        return 'engine-' + found.group('engine')
+    return None
+
+
+def _group_rank(item):
+    group = resource_group(item.nodeid)
+    names = [name for dummy, name in GROUPS] + ['engine-%s' % engine for engine in reversed(list(ENGINES))]
+    return names.index(group) if group in names else len(names)
+
+
+def pytest_collection_modifyitems(items):
+    """In an xdist worker: the grouped tests first, longest group first (a stable sort: the order within a group
+    stays). Every worker collects the same order, which the scheduler hands out from."""
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        items.sort(key=_group_rank)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Hand out whole groups (resource_group) and single ungrouped tests, in collection order."""
+    from xdist.scheduler import LoadScopeScheduling  # pylint: disable=import-outside-toplevel
+
+    class ResourceScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return resource_group(nodeid) or nodeid
+
+    config.option.loadscopereorder = False
+    return ResourceScheduling(config, log)
 
 
 def pytest_generate_tests(metafunc):
@@ -113,7 +165,33 @@ def pytest_runtest_makereport(item, call):
             _matrix[engine]['passed'].append(item.originalname)
 
 
+def pytest_sessionfinish(session):
+    """In an xdist worker: hand this worker's engine-matrix rows and reliability figures to the controller."""
+    workeroutput = getattr(session.config, 'workeroutput', None)
+    if workeroutput is not None:
+        workeroutput['labnet_matrix'] = json.dumps(dict(rows=_matrix, versions=_versions))
+        workeroutput['labnet_reliability'] = json.dumps(rel_figures.lines())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """In the xdist controller: merge what a finished worker handed over."""
+    output = getattr(node, 'workeroutput', None) or {}
+    found = json.loads(output.get('labnet_matrix') or '{}')
+    for engine, rows in (found.get('rows') or {}).items():
+        for outcome, entries in rows.items():
+            _matrix[engine][outcome].extend(entries)
+    for engine, version in (found.get('versions') or {}).items():
+        _versions.setdefault(engine, version)
+    _worker_figures.extend(json.loads(output.get('labnet_reliability') or '[]'))
+
+
 def pytest_terminal_summary(terminalreporter):
+    figures = rel_figures.lines() or _worker_figures
+    if figures:
+        terminalreporter.section('labnet.docker reliability figures')
+        for line in figures:
+            terminalreporter.write_line(line)
     if not _matrix:
         return
     lines = ['# Engine matrix', '', '| engine | version | passed | failed | skipped |', '| --- | --- | --- | --- | --- |']

@@ -261,6 +261,21 @@ def remove_prefixed(client, prefix):
             network.remove()
 
 
+def free_ports(count, address='0.0.0.0'):
+    """``count`` different host ports that nothing listens on now (each bound until all are found, so the
+    kernel cannot hand the same one out twice)."""
+    sockets = []
+    try:
+        for dummy in range(count):
+            sock = socket.socket()
+            sockets.append(sock)
+            sock.bind((address, 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def taken_port():
     """A listening socket on a free host port (all addresses), for tests of a port that is already taken."""
     sock = socket.socket()

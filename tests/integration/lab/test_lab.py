@@ -10,24 +10,17 @@ from __future__ import annotations
 import ipaddress
 import json
 import random
-import socket
 import urllib.request
 
 import pytest
 
-from ansible_collections.labnet.docker.tests.integration.harness import run_playbook, taken_port
+from ansible_collections.labnet.docker.tests.integration.harness import free_ports, run_playbook, taken_port
 
 pytestmark = pytest.mark.slow
 
 LAB_LABEL = 'labnet.docker.lab'
 SCENARIOS = {'default_bridge', 'user_bridge', 'published_ports', 'host_network', 'container_network', 'no_network',
              'overlay'}
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('0.0.0.0', 0))
-        return sock.getsockname()[1]
 
 
 def failures(report):
@@ -86,7 +79,7 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
     blocker = make_network(prefix + '-blocker', block)
     bystander = make_container('bystander')  # on the default bridge, not part of the lab
     swarm_state = docker_client.info()['Swarm']['LocalNodeState']
-    port1, port2, hostnet_port = free_port(), free_port(), free_port()
+    port1, port2, hostnet_port = free_ports(3)
     extra = lab_vars(prefix, tmp_path, host_network_probe_port=hostnet_port,
                      user_bridge_subnet=block, user_bridge_subnet_candidates=['10.230.0.0/16'],
                      overlay_node_subnet='10.231.%d.0/24' % random.randrange(1, 250),
@@ -207,7 +200,7 @@ def test_lab_builds_checks_reports_stays_unchanged_and_tears_down(docker_client,
 
 def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_path):
     taken, port = taken_port()
-    other = free_port()
+    other = free_ports(1)[0]
     extra = lab_vars(prefix, tmp_path, labnet_scenarios=['published_ports'], labnet_engine=False, published_ports_publish_all_name='',
                      published_ports_servers=[{'name': 'web1', 'host_port': port}, {'name': 'web2', 'host_port': other}])
     try:

@@ -301,7 +301,7 @@ def test_absent_with_attached_containers(prefix, docker_client, make_container, 
 def test_enable_ipv4_as_each_engine_has_it(prefix, docker_client, api_version, make_container):
     """enable_ipv4 true restates what every engine does (accepted from 20.10 on); turning IPv4 off needs API 1.47
     (Docker 28) and IPv6, and is refused before any change where the daemon would refuse or ignore it."""
-    on = dict(name=prefix + '-on', enable_ipv4=True, ipam_config=[{'subnet': '10.201.30.0/24'}])
+    on = dict(name=prefix + '-on', enable_ipv4=True, ipam_config=[{'subnet': '10.201.36.0/24'}])
     off = dict(name=prefix + '-on', enable_ipv4=False)  # the existing network has no IPv6
     results = play([task('network', **on), task('network', **on), task('network', check=True, **off),
                     task('network', **off)])
@@ -322,23 +322,23 @@ def test_ipv6_only_network_refuses_fixed_ipv4(prefix, docker_client, api_version
         pytest.skip('this engine speaks API %d.%d: IPv6-only networks (enable_ipv4) need 1.47' % api_version)
     name = prefix + '-v6only'
     make_container('web')
-    spec = dict(name=name, enable_ipv4=False, enable_ipv6=True, ipam_config=[{'subnet': 'fd00:201:31::/64'}])
+    spec = dict(name=name, enable_ipv4=False, enable_ipv6=True, ipam_config=[{'subnet': 'fd00:201:37::/64'}])
     created, again, with_v4, fixed_v4, fixed_v6 = play([
         task('network', **spec), task('network', **spec),
         task('network', name=name, enable_ipv4=False, enable_ipv6=True,
-             ipam_config=[{'subnet': '10.201.31.0/24'}, {'subnet': 'fd00:201:31::/64'}]),
-        task('network_attachment', network=name, container=prefix + '-web', ipv4_address='10.201.31.10'),
-        task('network_attachment', network=name, container=prefix + '-web', ipv6_address='fd00:201:31::10'),
+             ipam_config=[{'subnet': '10.201.37.0/24'}, {'subnet': 'fd00:201:37::/64'}]),
+        task('network_attachment', network=name, container=prefix + '-web', ipv4_address='10.201.37.10'),
+        task('network_attachment', network=name, container=prefix + '-web', ipv6_address='fd00:201:37::10'),
     ])
     assert created['changed'] and not again['changed'], again
     assert docker_client.api.inspect_network(name)['EnableIPv4'] is False
     assert with_v4.get('failed') and with_v4['msg'].startswith(
-        'ipam_config has IPv4 pool 10.201.31.0/24 but enable_ipv4 is false'), with_v4
+        'ipam_config has IPv4 pool 10.201.37.0/24 but enable_ipv4 is false'), with_v4
     assert fixed_v4.get('failed') and not fixed_v4['changed'], fixed_v4
-    assert fixed_v4['msg'] == 'ipv4_address 10.201.31.10: network %s has IPv4 disabled (enable_ipv4 false)' % name
+    assert fixed_v4['msg'] == 'ipv4_address 10.201.37.10: network %s has IPv4 disabled (enable_ipv4 false)' % name
     assert fixed_v6['changed'] and not fixed_v6.get('failed'), fixed_v6
     endpoint = docker_client.api.inspect_container(prefix + '-web')['NetworkSettings']['Networks'][name]
-    assert endpoint['GlobalIPv6Address'] == 'fd00:201:31::10' and not endpoint['IPAddress']
+    assert endpoint['GlobalIPv6Address'] == 'fd00:201:37::10' and not endpoint['IPAddress']
 
 
 def test_config_from_given_by_id_is_the_configuration_network(prefix, docker_client):

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from ansible_collections.labnet.docker.tests.integration.harness import play, task
+from ansible_collections.labnet.docker.tests.integration.harness import free_ports, play, task
 
 HTTPD = ('httpd', '-f', '-vv', '-p', '80', '-h', '/www')  # -vv logs each request: proof it arrived
 pytestmark = pytest.mark.slow
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.slow
 
 def probe_task(probes, check=False):
     return task('network_probe', check=check, probes=probes)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('', 0))
-        return sock.getsockname()[1]
 
 
 def address(container, network='bridge', key='IPAddress'):
@@ -176,7 +170,7 @@ def test_published_port_answers_from_host(make_container, engine_target, engine_
     """Probes from ``host`` run on the machine the module runs on. The published port answers there at the
     engine's address (loopback for this machine's engine, the lab machine's address for one in a lab machine);
     container addresses are probed only where that machine routes them, i.e. on this machine's own engine."""
-    port, closed = free_port(), free_port()
+    port, closed = free_ports(2)
     web = make_container('web', command=HTTPD, ports={'80/tcp': port})
     web_ip = address(web)
     wait_listening(engine_address, port)
@@ -204,7 +198,7 @@ def test_published_port_answers_from_host(make_container, engine_target, engine_
 
 
 def test_internal_network_cannot_reach_published_port(docker_client, prefix, make_container, engine_address, make_network):
-    port = free_port()
+    port = free_ports(1)[0]
     web = make_container('web', command=HTTPD, ports={'80/tcp': port})
     wait_listening(engine_address, port)
     inner = make_network(prefix + '-internal', '10.203.4.0/24', internal=True)

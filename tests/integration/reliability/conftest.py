@@ -1,4 +1,5 @@
-"""Fixtures of the reliability suite: a private Docker engine with TLS, and the figures printed at the end."""
+"""Fixtures of the reliability suite: a private Docker engine with TLS. Its figures (rel_figures) are printed at
+the end by tests/integration/conftest.py."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import os
 
 import pytest
 
-from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
 from ansible_collections.labnet.docker.tests.integration.reliability.rel_certs import make_tls_material
 from ansible_collections.labnet.docker.tests.integration.reliability.rel_engine import PrivateEngine, unavailable_reason
 
@@ -45,11 +45,3 @@ def live_engine(engine):
     if not engine.running:
         engine.start()
     return engine
-
-
-def pytest_terminal_summary(terminalreporter):
-    lines = rel_figures.lines()
-    if lines:
-        terminalreporter.section('labnet.docker reliability figures')
-        for line in lines:
-            terminalreporter.write_line(line)

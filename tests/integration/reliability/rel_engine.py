@@ -36,16 +36,12 @@ import uuid
 
 import docker
 
+from ansible_collections.labnet.docker.tests.integration.harness import free_ports
+
 BRIDGE_IP = '10.210.254.1/24'
 DEFAULT_POOL = 'base=10.210.128.0/18,size=24'
 VETH_RANGE = ipaddress.ip_network('10.210.248.0/22')  # one /30 per engine: runs of this suite may overlap
 ENGINE_PORT = 2376
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def unavailable_reason():
@@ -77,7 +73,7 @@ class Relay:
 
     def __init__(self, target):
         self.target = target
-        self.port = free_port()
+        self.port = free_ports(1, '127.0.0.1')[0]
         self._server = None
         self._conns = []
 

@@ -7,23 +7,16 @@ default lab name is derived from, and names every object with the test's prefix.
 from __future__ import annotations
 
 import hashlib
-import socket
 import urllib.error
 import urllib.request
 
 import pytest
 
-from ansible_collections.labnet.docker.tests.integration.harness import run_plays, taken_port
+from ansible_collections.labnet.docker.tests.integration.harness import free_ports, run_plays, taken_port
 
 pytestmark = pytest.mark.slow
 
 LAB_LABEL = 'labnet.docker.lab'
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('0.0.0.0', 0))
-        return sock.getsockname()[1]
 
 
 def run_role(tmp_path, role, role_vars, *args):
@@ -64,7 +57,7 @@ def answers(address, port):
 
 
 def test_published_ports_alone_binds_only_where_asked_and_checks_in_check_mode(docker_client, prefix, make_container, tmp_path):
-    port1, port2 = free_port(), free_port()
+    port1, port2 = free_ports(2)
     role_vars = {'published_ports_prefix': prefix, 'published_ports_bind_address': '127.0.0.1',
                  'published_ports_servers': [{'name': 'web1', 'host_port': port1}, {'name': 'web2', 'host_port': port2}]}
 
