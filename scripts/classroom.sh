@@ -2,9 +2,10 @@
 # A classroom: CLASSROOM_SIZE lab machines (Docker-in-Docker, each with its own engine and an SSH server)
 # reached over SSH the way real lab machines are, and the lab built on all of them at once.
 #
-#   classroom.sh up     start the machines (or keep those that run), write the key pair, known_hosts and
-#                       build/classroom/inventory.yml
-#   classroom.sh run    run playbooks/lab.yml against that inventory (forks = size) and print the wall time
+#   classroom.sh up     start the machines (or keep those that run, and start those stopped again), write the
+#                       key pair, known_hosts and build/classroom/inventory.yml
+#   classroom.sh run    run playbooks/lab.yml against that inventory (forks = size) and print the wall time; a
+#                       machine that does not answer drops out (rc 4), the others build, check and report
 #   classroom.sh down   remove exactly what `up` made: the containers, their volumes and the network carrying
 #                       the label labnet.classroom=<id>, and build/classroom
 #
@@ -77,10 +78,23 @@ up() {
   fi
   install -m 0600 "$DIR/id_ed25519.pub" "$DIR/authorized_keys"
 
-  # A classroom of another size (or with a stopped machine) is made again from scratch.
-  local running wanted
+  # A classroom of another size is made again from scratch. A stopped machine is started again as it is (its engine,
+  # lab and host keys are kept; its entry point starts sshd and dockerd).
+  local running wanted started=()
   running=$(ours --filter status=running | wc -l)
   wanted=$SIZE
+  if [ "$(ours | wc -l)" = "$wanted" ] && [ "$running" != "$wanted" ]; then
+    local i name
+    for i in $(seq 1 "$SIZE"); do
+      name=$(machine_name "$i")
+      if [ "$(docker inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" = false ]; then
+        say "starting the stopped machine m$i again"
+        docker start "$name" >/dev/null
+        started+=("$name")
+      fi
+    done
+    running=$(ours --filter status=running | wc -l)
+  fi
   if [ "$(ours | wc -l)" != "$wanted" ] || [ "$running" != "$wanted" ]; then
     if [ -n "$(ours)" ]; then
       say "classroom $ID has $(ours | wc -l) machines ($running running), not $wanted: starting again"
@@ -97,6 +111,7 @@ up() {
     local i
     for i in $(seq 1 "$SIZE"); do
       start_machine "$(machine_name "$i")" "m$i"
+      started+=("$(machine_name "$i")")
     done
   fi
 
@@ -126,6 +141,15 @@ up() {
     done
   done <"$DIR/known_hosts.new.addrs"
   rm -f "$DIR/ssh.err"
+  # The engine a machine's entry point just started is waited for, so that the engine role finds it answering
+  # instead of starting a second dockerd beside one still starting. An engine stopped later is the role's to start.
+  for name in "${started[@]}"; do
+    deadline=$((SECONDS + 60))
+    until docker exec "$name" docker version >/dev/null 2>&1; do
+      [ $SECONDS -lt $deadline ] || die "the engine in $name did not answer within 60 s: $(docker exec "$name" tail -5 /var/log/dockerd.log 2>&1)"
+      sleep 0.5
+    done
+  done
   write_inventory <"$DIR/known_hosts.new.addrs"
   rm -f "$DIR/known_hosts.new.addrs"
   say "$SIZE machines answer over SSH; inventory: $DIR/inventory.yml"
@@ -181,6 +205,10 @@ run() {
   elapsed=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   printf '{"machines": %d, "wall_time_s": %.1f, "rc": %d}\n' "$size" "$elapsed" "$rc" >"$DIR/wall_time.json"
   say "$(printf 'lab.yml on %d machines: wall time %.1f s (rc %d)' "$size" "$elapsed" "$rc")"
+  # ansible-playbook's 4: a machine did not answer; the others ran everything and the report names it.
+  if [ "$rc" = 4 ]; then
+    say "dropped out of the run: $(python3 -c 'import json, sys; print(", ".join(h["host"] + " (" + h["reason"] + ")" for h in json.load(open(sys.argv[1])).get("dropped_hosts", [])) or "see PLAY RECAP")' "$DIR/report/report.json" 2>/dev/null || echo 'see PLAY RECAP')"
+  fi
   return $rc
 }
 

@@ -52,8 +52,10 @@ def probe_checks(probe_result, scenario, plan):
 NOT_RUN_EXPECTED = 'checked in a real run'
 
 
-def checks_not_run(plan, scenario, reason):
+def checks_not_run(plan, scenario, reason, check_mode=True):
     """One "not run in check mode" row per entry of ``plan``: check rows, ``{check, probe}`` items or check names.
+
+    With ``check_mode`` false the rows say only "not run": the reason is something else (a swarm node dropped out).
 
     Only each entry's ``check`` is read: the other fields may refer to results a
     check-mode run never produced (a container that is only planned).
@@ -61,8 +63,10 @@ def checks_not_run(plan, scenario, reason):
     if not isinstance(plan, list) or any(not isinstance(item, str) and (not isinstance(item, dict) or 'check' not in item)
                                          for item in plan):
         raise AnsibleFilterError('checks_not_run: plan must be a list of check names or dicts with a check, got %r' % (plan,))
-    observed = 'not run in check mode: %s' % reason if reason else 'not run in check mode'
-    return [dict(scenario=scenario, check=item if isinstance(item, str) else item['check'], expected=NOT_RUN_EXPECTED,
+    what = 'not run in check mode' if check_mode else 'not run'
+    observed = '%s: %s' % (what, reason) if reason else what
+    expected = NOT_RUN_EXPECTED if check_mode else 'checked when it can run'
+    return [dict(scenario=scenario, check=item if isinstance(item, str) else item['check'], expected=expected,
                  observed=observed, ok=None)
             for item in plan]
 

@@ -93,8 +93,32 @@ def _networks(inspected, containers, lab):
     return result
 
 
-def lab_report(hosts, lab):
-    """One report from per-host data: ``[{host, checks, containers, networks}]`` -> report dict."""
+def _dropped(dropped):
+    """``[{host, reason}]`` from host names, or from ``{host: result}`` with the result of the run's connection test."""
+    if isinstance(dropped, dict):
+        entries = sorted(dropped.items())
+    else:
+        entries = [(name, None) for name in dropped or []]
+    result = []
+    for host, reached in entries:
+        reached = reached if isinstance(reached, dict) else {}
+        if reached.get('unreachable'):
+            # ansible-core 2.19 puts "Task failed: " before the connection's own message.
+            message = _text(reached.get('msg'))
+            reason = 'unreachable: %s' % (message[len('Task failed: '):] if message.startswith('Task failed: ') else message
+                                          or 'no answer')
+        else:
+            reason = 'dropped out of the run before the report (a task failed there, or it was unreachable)'
+        result.append(dict(host=_text(host), reason=reason))
+    return result
+
+
+def lab_report(hosts, lab, dropped=None):
+    """One report from per-host data: ``[{host, checks, containers, networks}]`` -> report dict.
+
+    ``dropped`` names the hosts of the play that did not get to the report (see :func:`_dropped`); they are listed
+    in ``dropped_hosts`` and are not failures of the report: Ansible's own result already says they failed.
+    """
     checks = []
     machines = []
     for entry in hosts or []:
@@ -110,7 +134,7 @@ def lab_report(hosts, lab):
                 failed=['%s: %s / %s (expected %s, observed %s)' % (row['host'], row['scenario'], row['check'],
                                                                     row['expected'], row['observed'] or 'nothing')
                         for row in failed],
-                checks=checks, hosts=machines)
+                checks=checks, hosts=machines, dropped_hosts=_dropped(dropped))
 
 
 def lab_report_failure(report):
@@ -142,8 +166,13 @@ def lab_report_table(report, width=48):
     summary = report.get('summary') or {}
     lines = [rule, line(header), rule] + [line(row) for row in rows] + [rule]
     lines.append('%s of %s checks passed' % (summary.get('passed', 0), summary.get('checks', 0))
-                 + (', %s not run in check mode' % summary['not_run'] if summary.get('not_run') else ''))
+                 + (', %s not run' % summary['not_run'] if summary.get('not_run') else ''))
+    lines.extend(_dropped_lines(report))
     return '\n'.join(lines)
+
+
+def _dropped_lines(report):
+    return ['%s is not in this report: %s' % (entry['host'], entry['reason']) for entry in report.get('dropped_hosts') or []]
 
 
 def _md(text):
@@ -194,9 +223,13 @@ def lab_report_markdown(report):
         out.extend('- %s' % _md(text) for text in report.get('failed') or [])
     elif summary.get('not_run'):
         counts = (summary.get('passed', 0), summary.get('checks', 0), summary['not_run'])
-        out.append('%s of %s checks passed; %s not run in check mode.' % counts)
+        out.append('%s of %s checks passed; %s not run.' % counts)
     else:
         out.append('All %s checks passed.' % summary.get('checks', 0))
+    dropped = _dropped_lines(report)
+    if dropped:
+        out.append('')
+        out.extend('- **%s**' % _md(text) for text in dropped)
     out += ['', '## Networks and containers', '', '```mermaid', lab_report_mermaid(report), '```', '']
     out += ['| host | network | driver | subnets | containers |', '| --- | --- | --- | --- | --- |']
     for machine in report.get('hosts') or []:

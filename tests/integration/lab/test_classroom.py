@@ -2,8 +2,12 @@
 swarm made of them, the cross-host checks; a second run changes nothing; `make classroom-down` leaves
 nothing behind.
 
+Then, on the same classroom, the faults a classroom has: m3's machine stopped (unreachable) and the engine
+inside m2 stopped. A run fails m3 as unreachable (rc 4) while m1 and m2 build, check and report everything, m2's
+engine started again by the engine role; `make classroom` starts m3 again, and the run after that changes nothing.
+
 The classroom gets an id and a folder of its own (CLASSROOM_ID, CLASSROOM_DIR), so a classroom the
-user started from this checkout is not touched. It runs once in the suite (about 3 to 8 minutes).
+user started from this checkout is not touched. It runs once in the suite (about 6 to 12 minutes).
 """
 
 from __future__ import annotations
@@ -34,6 +38,38 @@ def recap(output):
     for host, counts in re.findall(r'^(m\d+)\s+:\s+(.*)$', output, re.M):
         hosts[host] = {key: int(value) for key, value in re.findall(r'(\w+)=(\d+)', counts)}
     return hosts
+
+
+def machine(client, label, host):
+    return client.containers.list(all=True, filters={'label': [label, 'labnet.classroom.host=%s' % host]})[0]
+
+
+def engine_answers(container):
+    return container.exec_run(['docker', 'version', '--format', '{{.Server.Version}}']).exit_code == 0
+
+
+# The entry point (scripts/lab-machine/lab-machine-init) started dockerd in the background and keeps running
+# without it: TERM it and wait until it has exited (a zombie until the entry point reaps it counts as gone).
+STOP_DOCKERD = ('pid=$(cat /var/run/docker.pid) && kill -TERM "$pid" || exit 1; '
+                'for _ in $(seq 1 300); do grep -qs "^State:[[:space:]]*[^Z]" /proc/$pid/status || exit 0; sleep 0.2; done; '
+                'exit 1')
+
+
+def task_output(output, task):
+    """The lines ansible-playbook printed for one task (every time it ran)."""
+    return '\n'.join(part for part in output.split('TASK [')[1:] if part.startswith(task + ']'))
+
+
+def check_report(directory, hosts, dropped=()):
+    with open(os.path.join(directory, 'report', 'report.json')) as handle:
+        report = json.load(handle)
+    assert report['summary']['failed'] == 0 and report['summary']['not_run'] == 0, report['failed']
+    assert sorted(host['host'] for host in report['hosts']) == hosts
+    assert sorted({row['host'] for row in report['checks']}) == hosts
+    assert {row['scenario'] for row in report['checks']} == SCENARIOS
+    assert all(row['ok'] is True for row in report['checks'])
+    assert [entry['host'] for entry in report['dropped_hosts']] == list(dropped), report['dropped_hosts']
+    return report
 
 
 def test_classroom_of_three(tmp_path):
@@ -82,6 +118,56 @@ def test_classroom_of_three(tmp_path):
         assert all(host['changed'] == 0 and host['failed'] == 0 for host in counts.values()), counts
         # The same machines, kept.
         assert sorted(m.id for m in client.containers.list(filters={'label': label})) == sorted(m.id for m in machines)
+
+        # Faults: m3's machine is stopped (it does not answer over SSH), the engine inside m2 is stopped (m2 answers).
+        m2, m3 = machine(client, label, 'm2'), machine(client, label, 'm3')
+        stopped = m2.exec_run(['sh', '-c', STOP_DOCKERD])
+        assert stopped.exit_code == 0, stopped.output
+        assert not engine_answers(m2)
+        m3.stop(timeout=20)
+
+        # The run step only (`make classroom` would start m3 again): m3 drops out as unreachable, the others go on.
+        code, output = make('classroom-run', env)
+        assert code == 2, output[-6000:]  # make's own code for a failed recipe; ansible-playbook's is below
+        with open(os.path.join(directory, 'wall_time.json')) as handle:
+            assert json.load(handle)['rc'] == 4  # ansible-playbook: a host was unreachable, none failed
+        assert re.search(r'classroom: lab\.yml on 3 machines: wall time [0-9.]+ s \(rc 4\)', output), output[-3000:]
+        assert re.search(r'^fatal: \[m3\]: UNREACHABLE!', output, re.M), output[-6000:]
+        assert re.search(r'^classroom: dropped out of the run: m3 \(unreachable: ', output, re.M), output[-3000:]
+        counts = recap(output)
+        assert sorted(counts) == ['m1', 'm2', 'm3'], output[-3000:]
+        assert counts['m3']['unreachable'] == 1 and counts['m3']['ok'] == 0, counts
+        assert all(counts[host]['failed'] == 0 and counts[host]['unreachable'] == 0 for host in ('m1', 'm2')), counts
+        # m2's engine was started by labnet.docker.engine, m1's was left alone.
+        started = task_output(output, 'labnet.docker.engine : Start dockerd in the background')
+        assert 'changed: [m2]' in started and '[m1]' not in started.replace('skipping: [m1]', ''), started
+        assert engine_answers(m2)
+        report = check_report(directory, ['m1', 'm2'], dropped=['m3'])
+        assert report['dropped_hosts'][0]['reason'].startswith('unreachable: '), report['dropped_hosts']
+        # The swarm is checked on the two machines left: c1 on m1, c2 on m2, and none of m3's containers.
+        overlay = [row for row in report['checks'] if row['scenario'] == 'overlay']
+        assert any('across nodes' in row['check'] for row in overlay) and not any('-c3' in row['check'] for row in overlay)
+        cross = [row for row in report['checks'] if row['scenario'] == 'cross_host']
+        assert sorted(row['host'] for row in cross) == ['m1'] * 6 + ['m2'] * 6
+        with open(os.path.join(directory, 'report', 'report.md')) as handle:
+            assert '**m3 is not in this report: unreachable: ' in handle.read()
+
+        # `make classroom` starts m3 again (its entry point brings sshd and dockerd back) and the lab converges on it.
+        code, output = make('classroom', env)
+        assert code == 0, output[-6000:]
+        assert 'classroom: starting the stopped machine m3 again' in output
+        counts = recap(output)
+        assert sorted(counts) == ['m1', 'm2', 'm3'], output[-3000:]
+        assert all(host['failed'] == 0 and host['unreachable'] == 0 for host in counts.values()), counts
+        check_report(directory, ['m1', 'm2', 'm3'])
+        assert sorted(m.id for m in client.containers.list(filters={'label': label})) == sorted(m.id for m in machines)
+
+        # m3's inner containers were stopped with it, so that run started them: the next one changes nothing.
+        code, output = make('classroom', env)
+        assert code == 0, output[-6000:]
+        counts = recap(output)
+        assert sorted(counts) == ['m1', 'm2', 'm3'], output[-3000:]
+        assert all(host['changed'] == 0 and host['failed'] == 0 for host in counts.values()), counts
     finally:
         code, output = make('classroom-down', env)
     assert code == 0, output

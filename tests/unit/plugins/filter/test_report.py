@@ -179,6 +179,11 @@ def test_checks_not_run_takes_names():
         'web1 publishes', 'web2 publishes']
 
 
+def test_checks_not_run_outside_check_mode():
+    rows = checks_not_run(['c1 pings c2'], 'overlay', 'swarm node m1 dropped out of the play', False)
+    assert rows[0]['observed'] == 'not run: swarm node m1 dropped out of the play' and rows[0]['ok'] is None
+
+
 def test_checks_not_run_rejects_rows_without_a_name():
     with pytest.raises(AnsibleFilterError, match='plan must be a list of check names or dicts with a check'):
         checks_not_run([{'probe': {}}], 'x', 'why')
@@ -191,10 +196,10 @@ def test_not_run_rows_neither_pass_nor_fail():
     assert result['failed'] == []
     assert [row['ok'] for row in result['checks']] == [True, None]
     table = lab_report_table(result)
-    assert table.splitlines()[-1] == '1 of 2 checks passed, 1 not run in check mode'
+    assert table.splitlines()[-1] == '1 of 2 checks passed, 1 not run'
     assert '| not run |' in table
     markdown = lab_report_markdown(result)
-    assert '1 of 2 checks passed; 1 not run in check mode.' in markdown
+    assert '1 of 2 checks passed; 1 not run.' in markdown
     assert markdown.rstrip().endswith('| not run |')
 
 
@@ -202,3 +207,38 @@ def test_failure_message_names_every_failing_check():
     assert lab_report_failure(report()) == (
         '1 of 2 lab checks failed: localhost: published_ports / web1 serves its own page '
         '(expected page | web1, observed no page: Connection refused)')
+
+
+UNREACHABLE = {'unreachable': True, 'changed': False,
+               'msg': 'Failed to connect to the host via ssh: ssh: connect to host 10.0.0.4 port 22: No route to host'}
+
+
+@pytest.mark.parametrize('dropped, expected', [
+    (None, []),
+    ([], []),
+    ({}, []),
+    (['m3'], [{'host': 'm3', 'reason': 'dropped out of the run before the report (a task failed there, or it was unreachable)'}]),
+    ({'m3': UNREACHABLE, 'm2': {'ping': 'pong', 'changed': False}},
+     [{'host': 'm2', 'reason': 'dropped out of the run before the report (a task failed there, or it was unreachable)'},
+      {'host': 'm3', 'reason': 'unreachable: Failed to connect to the host via ssh: ssh: connect to host 10.0.0.4 port 22: '
+                               'No route to host'}]),
+    ({'m3': {'unreachable': True}}, [{'host': 'm3', 'reason': 'unreachable: no answer'}]),
+    ({'m3': {'unreachable': True, 'msg': 'Task failed: Failed to connect to the host via ssh: refused'}},
+     [{'host': 'm3', 'reason': 'unreachable: Failed to connect to the host via ssh: refused'}]),
+])
+def test_dropped_hosts_are_named_with_the_reason(dropped, expected):
+    result = lab_report([{'host': 'm1', 'checks': CHECKS[:1], 'containers': [], 'networks': []}], 'lab', dropped=dropped)
+    assert result['dropped_hosts'] == expected
+    # Named, not counted as failed checks: Ansible itself fails those hosts.
+    assert result['summary'] == {'checks': 1, 'passed': 1, 'failed': 0, 'not_run': 0}
+    json.dumps(result)
+
+
+def test_dropped_hosts_in_table_and_markdown():
+    result = lab_report([{'host': 'm1', 'checks': CHECKS[:1], 'containers': [], 'networks': []}], 'lab',
+                        dropped={'m3': UNREACHABLE})
+    line = 'm3 is not in this report: unreachable: ' + UNREACHABLE['msg']
+    assert lab_report_table(result).splitlines()[-2:] == ['1 of 1 checks passed', line]
+    markdown = lab_report_markdown(result)
+    assert 'All 1 checks passed.\n\n- **%s**\n' % line in markdown
+    assert 'm3' not in lab_report_markdown(lab_report([{'host': 'm1', 'checks': CHECKS[:1]}], 'lab'))
