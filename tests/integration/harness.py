@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -227,11 +228,13 @@ def create_network(client, name, *subnets, labels=None, **kwargs):
     return client.networks.create(name, labels=labels, **kwargs)
 
 
-def free_subnet(client, within='10.208.0.0/12', new_prefix=20):
-    """The first ``new_prefix`` block of ``within`` that no network on the daemon overlaps.
+def free_subnet(client, within='10.240.0.0/12', new_prefix=20):
+    """A ``new_prefix`` block of ``within`` that no network on the daemon overlaps, picked at random.
 
     For tests that need a whole range of their own: the daemon may hold networks of other
-    work (or of a run that was killed) in any fixed range.
+    work (or of a run that was killed) in any fixed range. The default range is one no test
+    uses for fixed subnets, and the pick is random, so tests running at the same time
+    (`make test` runs them in parallel) do not take the same block.
     """
     taken = []
     for network in client.networks.list():
@@ -240,10 +243,11 @@ def free_subnet(client, within='10.208.0.0/12', new_prefix=20):
                 taken.append(ipaddress.ip_network(pool.get('Subnet') or '', strict=False))
             except ValueError:
                 continue
-    for block in ipaddress.ip_network(within).subnets(new_prefix=new_prefix):
-        if not any(block.version == used.version and block.overlaps(used) for used in taken):
-            return str(block)
-    raise RuntimeError('no free /%d left in %s on this daemon' % (new_prefix, within))
+    free = [block for block in ipaddress.ip_network(within).subnets(new_prefix=new_prefix)
+            if not any(block.version == used.version and block.overlaps(used) for used in taken)]
+    if not free:
+        raise RuntimeError('no free /%d left in %s on this daemon' % (new_prefix, within))
+    return str(random.choice(free))
 
 
 def remove_prefixed(client, prefix):
