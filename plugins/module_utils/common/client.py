@@ -15,11 +15,49 @@ Entry points: :class:`DockerApi`, :func:`unsupported` (the version gate),
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
+import types
 import traceback
 from contextlib import contextmanager
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+
+
+class _Deferred(types.ModuleType):
+    """Stands in sys.modules for a module not imported yet; the first attribute read imports it and becomes it.
+
+    The import statement itself reads nothing but ``__spec__`` (None here), so ``import name`` binds the stand-in
+    without loading anything.
+    """
+
+    def __getattr__(self, name):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        real = importlib.import_module(self.__name__)
+        self.__dict__.update(real.__dict__)
+        return getattr(real, name)
+
+
+def defer_paramiko():
+    """Import paramiko on its first use instead of with the SDK.
+
+    The SDK imports paramiko (with cryptography and invoke) for its ssh:// transport whatever the host,
+    which is about half of the SDK's import time, paid by every module run; only docker_host=ssh://
+    uses it, and only inside methods. Nothing changes when paramiko is missing or already imported.
+    """
+    if 'paramiko' in sys.modules:
+        return
+    try:
+        found = importlib.util.find_spec('paramiko') is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        sys.modules['paramiko'] = _Deferred('paramiko')
+
+
+defer_paramiko()
 
 try:
     from docker.errors import APIError, DockerException, NotFound

@@ -31,17 +31,6 @@ except ImportError:  # pragma: no cover - run_module fails with missing_required
     class HTTPAdapter:  # type: ignore[no-redef]
         pass
 
-# paramiko carries the SDK's ssh:// transport (also with use_ssh_client: the SDK's adapter lives in a
-# module that imports it). Optional: only docker_host=ssh://... needs it.
-try:
-    from paramiko import SSHException
-    HAS_PARAMIKO = True
-except ImportError:
-    HAS_PARAMIKO = False
-
-    class SSHException(Exception):  # type: ignore[no-redef]
-        pass
-
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 _SSL_SOURCE = re.compile(r' \(_ssl\.c:\d+\)')  # OpenSSL's source line, noise in a message
 DEFAULT_TIMEOUT = 60
@@ -182,10 +171,7 @@ def connect(params):
     settings = connection_settings(params)
     tls_config = _tls_config(settings)
     host = settings['host']
-    if host.startswith('ssh://') and not HAS_PARAMIKO:
-        raise LabnetDockerError('docker_host %s needs the Python package paramiko (the Docker SDK\'s SSH transport) '
-                                'for the interpreter the module runs with: pip install paramiko, or Debian\'s '
-                                'python3-paramiko' % host, docker_host=host)
+    ssh_errors = _ssh_errors(host) if host.startswith('ssh://') else ()
     try:
         api, negotiate = _api_client(settings, tls_config)
         _ping(api, negotiate)
@@ -193,15 +179,28 @@ def connect(params):
         cause = _SSL_SOURCE.sub('', error_cause(exc))
         raise LabnetDockerError('cannot reach the Docker daemon at %s: %s%s%s'
                                 % (host, cause, _tls_hint(cause, settings), _ssh_hint(host, settings)), docker_host=host)
-    except (SSHException, OSError) as exc:
+    except ssh_errors as exc:
         # paramiko's own errors (host key refused or unknown, authentication failed) and the socket's, raised
         # while the SDK's SSH adapter connects; they name the host and keys' fingerprints, never a secret.
-        if not host.startswith('ssh://'):
-            raise
         cause = str(exc) or exc.__class__.__name__
         raise LabnetDockerError('cannot reach the Docker daemon at %s over SSH: %s%s' % (host, cause, _ssh_error_hint(exc)),
                                 docker_host=host)
     return DockerApi(api, host)
+
+
+def _ssh_errors(host):
+    """The errors an SSH connection raises (paramiko's and the socket's), importing paramiko now, or raise.
+
+    paramiko carries the SDK's ssh:// transport (also with use_ssh_client: the SDK's adapter lives in a module
+    that imports it). It is optional and only loaded here (common/client.py defers the SDK's import of it).
+    """
+    try:
+        import paramiko
+        return (paramiko.SSHException, OSError)
+    except ImportError:
+        raise LabnetDockerError('docker_host %s needs the Python package paramiko (the Docker SDK\'s SSH transport) '
+                                'for the interpreter the module runs with: pip install paramiko, or Debian\'s '
+                                'python3-paramiko' % host, docker_host=host)
 
 
 def _ssh_error_hint(exc):

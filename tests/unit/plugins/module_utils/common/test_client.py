@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -104,3 +108,26 @@ def test_ssh_failures_say_what_to_do(exc, words):
     # The hint goes by paramiko's exception class name, so stand-ins of the same names do here.
     hint = _ssh_error_hint(exc)
     assert (words in hint) if words else hint == ''
+
+
+# A fresh interpreter, so that nothing pytest or other tests imported decides the outcome.
+_DEFERRED_PARAMIKO = r'''
+import sys
+from ansible_collections.labnet.docker.plugins.module_utils.common import connection
+import docker
+assert 'paramiko.transport' not in sys.modules, 'the SDK import loaded paramiko'
+errors = connection._ssh_errors('ssh://lab@192.0.2.1')
+import paramiko
+assert 'paramiko.transport' in sys.modules and type(paramiko).__name__ == 'module', type(paramiko)
+assert errors[0] is paramiko.SSHException and paramiko.SSHClient.__module__ == 'paramiko.client'
+import docker.transport.sshconn as sshconn
+assert sshconn.paramiko.SSHClient is paramiko.SSHClient
+print('ok')
+'''
+
+
+def test_paramiko_is_imported_only_for_an_ssh_host():
+    pytest.importorskip('paramiko', reason='paramiko is optional; without it there is nothing to defer')
+    proc = subprocess.run([sys.executable, '-c', _DEFERRED_PARAMIKO], capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert proc.returncode == 0 and proc.stdout.strip() == 'ok', proc.stderr
