@@ -183,6 +183,43 @@ def startup_markdown(section):
     return lines
 
 
+LAB_PHASES = (('build', 'build from nothing'), ('rerun', 're-run, nothing to change'),
+              ('floor', 'floor: as many ansible.builtin.ping tasks'))
+
+
+def lab_summary(section):
+    """Medians of the lab's build, re-run and floor (seconds), the re-run's ratio to its floor, the targets."""
+    samples = section.get('samples') or []
+    summary = dict((key, value) for key, value in section.items() if key not in ('samples', 'errors'))
+    if not samples:
+        return summary
+    medians = dict((phase, _median([sample[phase] for sample in samples])) for phase, _title in LAB_PHASES)
+    summary.update(runs=samples, medians=medians, tasks=_median([sample['tasks'] for sample in samples]),
+                   rerun_to_floor=_median([_ratio(sample['rerun'], sample['floor']) for sample in samples]))
+    limits = section.get('targets') or {}
+    summary['checks'] = [dict(target='lab %s <= %.0f s' % (phase, limits[phase]), value=medians[phase],
+                              limit=limits[phase], met=medians[phase] <= limits[phase] if section.get('judged') else None)
+                         for phase in ('build', 'rerun') if phase in limits]
+    return summary
+
+
+def lab_markdown(section):
+    lines = ['', '## The lab (playbooks/lab.yml, as `make lab` runs it)', '']
+    if section.get('status') != 'ok':
+        return lines + ['Not measured: %s (%s).' % (section.get('status'), section.get('note'))]
+    lines += ['Scenarios: %s. Wall time of ansible-playbook, medians over %d run(s); the re-run ran %s tasks, and '
+              'the floor is a play of that many ansible.builtin.ping tasks on the same host.'
+              % (', '.join(section['scenarios']), len(section['runs']), _fmt(section['tasks'], 0)), '',
+              '| phase | median s | x floor |', '| --- | ---: | ---: |']
+    for phase, title in LAB_PHASES:
+        ratio = _ratio(section['medians'][phase], section['medians']['floor'])
+        lines.append('| %s | %s | %s |' % (title, _fmt(section['medians'][phase], 1), _ratio_text(ratio)))
+    for check in section['checks']:
+        verdict = {True: 'met', False: 'NOT met', None: 'not judged (the targets are for the seven scenarios)'}
+        lines += ['', 'Target: %s: measured %s s, %s.' % (check['target'], _fmt(check['value'], 1), verdict[check['met']])]
+    return lines
+
+
 def _fmt(value, digits=2):
     if value is None:
         return '-'
@@ -261,6 +298,8 @@ def markdown(results):
         lines += probe_markdown(results['probes'])
     if results.get('startup'):
         lines += startup_markdown(results['startup'])
+    if results.get('lab'):
+        lines += lab_markdown(results['lab'])
     if results['errors']:
         lines += ['', '## Errors', '']
         lines += ['- %s' % error for error in results['errors']]

@@ -20,6 +20,7 @@ import uuid
 
 import docker
 
+import lab
 import probes
 import report
 import startup
@@ -27,7 +28,7 @@ import variants
 
 IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
 RUN_LABEL = 'labnet.bench.run'
-ALL_VARIANTS = ('a', 'b', 'c', 'd', 'e', 'p', 's')
+ALL_VARIANTS = ('a', 'b', 'c', 'd', 'e', 'p', 's', 'l')
 
 
 def config_from_env(environ):
@@ -54,7 +55,7 @@ def config_from_env(environ):
     keys = [key.strip() for key in (environ.get('BENCH_VARIANTS') or ','.join(ALL_VARIANTS)).split(',') if key.strip()]
     unknown = [key for key in keys if key not in ALL_VARIANTS]
     if unknown:
-        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e, p for the probe rows, s for start-up)'
+        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e, p for the probe rows, s for start-up, l for the lab)'
                          % ', '.join(unknown))
     probe_text = (environ.get('BENCH_PROBES') or '100').strip()
     if probe_text.lower() in ('off', 'none', '0'):
@@ -70,6 +71,7 @@ def config_from_env(environ):
         variants=sorted(set(keys)) or list(ALL_VARIANTS),
         probes=probe_count,
         startup_items=number('BENCH_STARTUP_ITEMS', 20, 1),
+        lab_scenarios=lab.scenarios_from_env(environ),
         subnet=None if subnet_text.lower() == 'none' else subnet_text,
         out=environ.get('BENCH_OUT') or os.path.join(variants.ROOT, 'build', 'bench'),
         prefix=environ.get('BENCH_PREFIX') or 'lnbench-%s' % uuid.uuid4().hex[:8],
@@ -260,6 +262,9 @@ def main():
                                samples=[])
         if 's' not in config['variants']:
             startup_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
+        lab_section = dict(scenarios=config['lab_scenarios'], targets=lab.TARGETS, status='ok', note='', samples=[])
+        if 'l' not in config['variants']:
+            lab_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
         try:
             if active:
                 measure_all(config, bench, active)
@@ -267,6 +272,8 @@ def main():
                 measure_probes(config, api, workdir, probe_section)
             if startup_section['status'] == 'ok':
                 measure_startup(config, api, workdir, startup_section)
+            if lab_section['status'] == 'ok':
+                measure_lab(config, workdir, lab_section)
         finally:
             try:
                 bench.cleanup()
@@ -279,7 +286,8 @@ def main():
     results = assemble(config, api, statuses, bench)
     results['probes'] = report.probe_summary(probe_section)
     results['startup'] = report.startup_summary(startup_section)
-    results['errors'] += probe_section.get('errors', []) + startup_section.get('errors', [])
+    results['lab'] = report.lab_summary(lab_section)
+    results['errors'] += probe_section.get('errors', []) + startup_section.get('errors', []) + lab_section.get('errors', [])
     results['environment']['load_average_start'] = load_start
     with open(os.path.join(config['out'], 'results.json'), 'w') as handle:
         json.dump(results, handle, indent=2, sort_keys=True)
@@ -323,6 +331,22 @@ def measure_startup(config, api, workdir, section):
     except (variants.BenchError, docker.errors.DockerException) as exc:
         section.update(status='failed', note=str(exc), errors=['(s) start-up: %s' % exc])
         print('  (s) FAILED: %s' % exc, flush=True)
+
+
+def measure_lab(config, workdir, section):
+    """The lab rows: BENCH_RUNS times build, re-run, teardown, then the floor."""
+    runner = lab.LabBench(config['prefix'], workdir, config['lab_scenarios'])
+    section['judged'] = runner.judged()
+    print('bench: the lab (%s), build and re-run' % ', '.join(config['lab_scenarios']), flush=True)
+    try:
+        for _run in range(config['runs']):
+            sample = runner.run()
+            section['samples'].append(sample)
+            print('  (l) build %.1f s, re-run %.1f s (%d tasks), floor %.1f s'
+                  % (sample['build'], sample['rerun'], sample['tasks'], sample['floor']), flush=True)
+    except variants.BenchError as exc:
+        section.update(status='failed', note=str(exc), errors=['(l) lab: %s' % exc])
+        print('  (l) FAILED: %s' % exc, flush=True)
 
 
 def measure_all(config, bench, active):

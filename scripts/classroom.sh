@@ -177,7 +177,7 @@ write_inventory() {
     ansible_user: $USER_NAME
     ansible_ssh_private_key_file: $DIR/id_ed25519
     ansible_ssh_common_args: -o UserKnownHostsFile=$DIR/known_hosts -o IdentitiesOnly=yes
-    # The project's ansible.cfg turns host key checking off for containers; these machines are checked.
+    # Ansible's default, kept explicit: a user's ansible.cfg may turn it off, and these machines are checked.
     ansible_host_key_checking: true
     ansible_python_interpreter: /usr/bin/python3
     # Scenario 7's swarm is made of the classroom machines themselves.

@@ -45,7 +45,14 @@ _worker_figures = []  # in the xdist controller: the reliability figures of the 
 # module fixture). The longest groups are handed out first.
 GROUPS = (('/lab/test_classroom.py', 'classroom'), ('/roles/test_molecule.py', 'molecule'),
           ('/reliability/', 'private-engine'), ('/modules/test_ssh_engine.py', 'ssh-machine'))
-ENGINE_GROUP = re.compile(r'^(?:.*/)?(?P<module>test_\w+)\.py::[^\[]+\[(?P<engine>[\w-]+)\]$')
+ENGINE_PARAMETER = re.compile(r'::[^\[]+\[(?P<engine>[\w-]+)\]$')  # test_x.py::test_y[docker26]
+# Longest first: the order the groups are handed out in.
+GROUP_NAMES = [name for dummy, name in GROUPS] + ['engine-%s' % engine for engine in reversed(list(ENGINES))]
+
+
+def matrix_module(path):
+    """Whether the test file at ``path`` (a file path, or a node ID's file part) runs once per engine."""
+    return os.path.splitext(os.path.basename(path))[0] in MATRIX_MODULES
 
 
 def resource_group(nodeid):
@@ -54,16 +61,15 @@ def resource_group(nodeid):
     for part, group in GROUPS:
         if part in path:
             return group
-    found = ENGINE_GROUP.match(nodeid)
-    if found and found.group('module') in MATRIX_MODULES and found.group('engine') in ENGINES:
+    found = ENGINE_PARAMETER.search(nodeid)
+    if found and matrix_module(path) and found.group('engine') in ENGINES:
         return 'engine-' + found.group('engine')
     return None
 
 
 def _group_rank(item):
     group = resource_group(item.nodeid)
-    names = [name for dummy, name in GROUPS] + ['engine-%s' % engine for engine in reversed(list(ENGINES))]
-    return names.index(group) if group in names else len(names)
+    return GROUP_NAMES.index(group) if group in GROUP_NAMES else len(GROUP_NAMES)
 
 
 def pytest_collection_modifyitems(items):
@@ -87,8 +93,7 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_generate_tests(metafunc):
-    module = os.path.splitext(os.path.basename(metafunc.module.__file__))[0]
-    if module in MATRIX_MODULES and 'docker_client' in metafunc.fixturenames:
+    if matrix_module(metafunc.module.__file__) and 'docker_client' in metafunc.fixturenames:
         metafunc.parametrize('engine_target', selected_engines(), indirect=True)
 
 

@@ -122,9 +122,9 @@ class FakeApi:
     # what drivers answers: the engine info's network drivers and the enabled IPAM plugins
     offered = dict(driver=['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'], ipam_driver=[])
 
-    def drivers(self):
-        self.reads.append(('drivers',))
-        return copy.deepcopy(self.offered)
+    def drivers(self, field):
+        self.reads.append(('drivers', field))
+        return copy.deepcopy(self.offered[field])
 
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):

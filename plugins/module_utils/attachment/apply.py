@@ -18,6 +18,7 @@ Entry points:
 from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
+from ansible_collections.labnet.docker.plugins.module_utils.network import recovery
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import (
     attachment_from_params, half_made, plan_attachment, result_differences)
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.strays import (
@@ -56,7 +57,7 @@ def apply_plan(api, plan, check_mode=False, tracker=None):
     try:
         _apply_steps(api, plan, check_mode, tracker, done)
     except LabnetDockerError as exc:
-        raise journal.settle(api, journal_id, exc)
+        raise recovery.settle(api, journal_id, exc)
     journal.end(api, journal_id)
     return tracker
 
@@ -260,7 +261,7 @@ def converge_attachment(api, params, check_mode=False):
     while True:
         plan = None
         try:
-            found, said = journal.recover(api, [attachment.network], check_mode)
+            found, said = recovery.recover(api, [attachment.network], check_mode)
             recovered, warnings = recovered + found, warnings + said
             network, records, others = fetch_state(api, attachment, exclusive)
             plan = _plan(api, attachment, network, records, others, exclusive)

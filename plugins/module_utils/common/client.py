@@ -169,15 +169,16 @@ class DockerApi:
             return state
         return 'manager' if swarm.get('ControlAvailable') else 'worker'
 
-    def drivers(self):
-        """The drivers this engine offers beyond its built-in ones: ``{'driver': [...], 'ipam_driver': [...]}``.
+    def drivers(self, field):
+        """The drivers of one kind this engine knows: ``field`` 'driver' (network) or 'ipam_driver'.
 
         Network drivers are the engine info's list (built-in drivers, managed plugins and the drivers of
         existing networks); IPAM drivers are the enabled managed plugins that offer one (the engine info
-        does not list IPAM drivers).
+        does not list IPAM drivers). Each kind is one request of its own.
         """
-        with self._errors('reading the engine info'):
-            network = list((self.api.info().get('Plugins') or {}).get('Network') or [])
+        if field == 'driver':
+            with self._errors('reading the engine info'):
+                return list((self.api.info().get('Plugins') or {}).get('Network') or [])
         with self._errors('listing plugins'):
             plugins = self.api.plugins() or []
         ipam = []
@@ -186,7 +187,7 @@ class DockerApi:
             capabilities = [kind.get('Capability') if isinstance(kind, dict) else str(kind) for kind in types]
             if plugin.get('Enabled') and any('ipamdriver' in (capability or '') for capability in capabilities):
                 ipam.append(plugin.get('Name'))
-        return dict(driver=network, ipam_driver=ipam)
+        return ipam
 
     # -- networks ----------------------------------------------------------
     def list_networks(self, filters=None):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: labnet.docker contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The journal of in-flight multi-step changes, and recovery from an interrupted one.
+"""The journal of in-flight multi-step changes: its records, where they live, and the lock it is.
 
 A network re-create (disconnect all, remove, create, reconnect all) and an attachment
 reconnect (disconnect, connect) are several writes. Before the first one the executor
@@ -22,11 +22,11 @@ Entry points:
   :func:`reconnect_record`); raises ``busy`` when a live run already holds one for
   that network (creating the journal is the lock).
 - :func:`end` - remove it after the last write.
-- :func:`recover` - for networks a task is about to touch: finish every abandoned
-  change (create the network if it is missing, connect every recorded endpoint
-  that is not connected), remove the journal; returns ``recovered`` entries and
-  warnings. Waits a while for a journal whose owner still runs. Check mode only reports.
-- :func:`journals` / :func:`summary` - what network_info and network_prune report.
+- :func:`journals` / :func:`summary` - what network_info and network_prune report;
+  :func:`abandoned` - whether a journal's writer is gone.
+
+Finishing an interrupted change (recover, settle) is network/recovery.py: it needs the
+planners, which what only reads journals (network_info) should not have to load.
 """
 
 from __future__ import annotations
@@ -36,11 +36,7 @@ import os
 import socket
 import time
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import live_endpoint
-from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
-from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network
 
 JOURNAL_LABEL = 'labnet.docker.journal'  # value: the name of the network being changed
 RECORD_LABEL = 'labnet.docker.journal.record'  # value: the record, as JSON
@@ -49,7 +45,6 @@ FORMAT = 1
 # A journal written on another machine (or in another container) cannot be checked for a live
 # owner; it counts as abandoned once it is this old. No change this collection makes takes that long.
 FOREIGN_STALE_AFTER = 300
-WAIT_FOR_OWNER = 60  # how long a task waits for a live owner to finish before it gives up
 
 
 def journal_name(network):
@@ -138,7 +133,7 @@ def summary(record, now=None):
                 abandoned=abandoned(record, now), endpoints=[e.get('container') for e in record.get('endpoints') or []])
 
 
-def _busy(record, msg=None):
+def busy(record, msg=None):
     owner = record.get('owner') or {}
     return LabnetDockerError(msg or 'network %s is being changed by another run (process %s on %s, journal %s); '
                              'nothing was changed, try again when it has finished'
@@ -162,154 +157,18 @@ def begin(api, record):
             raise LabnetDockerError('network %s exists and is not a labnet.docker journal (it has no %s label), but '
                                     'the collection keeps the journal of network %s under that name; rename or remove '
                                     'it; nothing was changed' % (body['Name'], JOURNAL_LABEL, name))
-        raise _busy(others[0])
+        raise busy(others[0])
     # Daemons before API 1.44 may let two creates of one name through at once: the oldest journal holds the lock.
     mine = [other for other in journals(api) if other['network'] == name]
     if mine and mine[0]['journal_id'] != journal_id:
         api.remove_network(journal_id)
-        raise _busy(mine[0])
+        raise busy(mine[0])
     return journal_id
 
 
 def end(api, journal_id):
     if journal_id:
         api.remove_network(journal_id)
-
-
-def _matches(record, refs):
-    return any(ref and (ref == record['network'] or (record.get('network_id') or '').startswith(ref)) for ref in refs)
-
-
-def _wait_for_owner(api, record):
-    """Wait while a live run holds the journal; True once it is gone, False when the run is abandoned."""
-    deadline = time.monotonic() + WAIT_FOR_OWNER
-    while time.monotonic() < deadline:
-        if api.inspect_network(record['journal_id']) is None:
-            return True
-        if abandoned(record):
-            return False
-        time.sleep(0.5)
-    raise _busy(record)
-
-
-def recover(api, refs, check_mode=False, rows=None):
-    """Finish every interrupted change of the networks ``refs`` name (names or IDs); returns (recovered, warnings).
-
-    ``rows`` is a listing of networks to reuse.
-    """
-    refs = [ref for ref in refs if ref]
-    recovered, warnings = [], []
-    for record in journals(api, rows):
-        if not _matches(record, refs):
-            continue
-        if not abandoned(record) and _wait_for_owner(api, record):
-            continue
-        entry = finish(api, record, check_mode)
-        recovered.append(entry)
-        owner = record.get('owner') or {}
-        warnings.append('network %s had an interrupted %s (journal %s, started at %s by process %s on %s)%s: %s'
-                        % (record['network'], record.get('operation'), record['journal'],
-                           time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(float(record.get('started') or 0))),
-                           owner.get('pid'), owner.get('host'), ' (check mode: not yet done)' if check_mode else '',
-                           '; '.join(_say(action) for action in entry['actions']) or 'nothing was left to do'))
-    return recovered, warnings
-
-
-def _say(action):
-    if action['action'] == 'create':
-        return 'created network %s' % action['network']
-    if action['action'] == 'connect':
-        return 'reconnected %s' % action['container']
-    if action['action'] == 'skip':
-        return 'skipped %s (%s)' % (action['container'], action['reason'])
-    return 'removed journal %s' % action['journal']
-
-
-def _current_network(api, name):
-    return choose_network(api.list_networks(filters={'name': [name]}), name)[0]
-
-
-def _connected(record, network):
-    return live_endpoint(record, network) is not None
-
-
-def finish(api, record, check_mode=False):
-    """Complete one interrupted change (see the module docstring); returns the ``recovered`` entry."""
-    name = record['network']
-    actions = []
-    entry = dict(network=name, journal=record['journal'], operation=record.get('operation'),
-                 started=record.get('started'), owner=record.get('owner'), actions=actions)
-    if record.get('broken'):
-        raise LabnetDockerError('journal %s of network %s cannot be read (its %s label is not a journal record); '
-                                'remove it by hand once the network is as it should be'
-                                % (record['journal'], name, RECORD_LABEL))
-    network = _current_network(api, name)
-    if not check_mode and api.inspect_network(record['journal_id']) is None:
-        return entry  # a concurrent run finished it meanwhile
-    if network is None and record.get('create'):
-        actions.append(dict(action='create', network=name))
-        if not check_mode:
-            # network.apply imports this module: import its duplicate handling only when needed.
-            from ansible_collections.labnet.docker.plugins.module_utils.network.apply import resolve_duplicates
-            try:
-                created = api.create_network(record['create'])
-            except LabnetDockerError:
-                # A concurrent recoverer created it first, and the daemon refused this create for the name
-                # (API 1.44+) or for the pools it now holds ("Pool overlaps"): go on with that network.
-                created = None
-                if _current_network(api, name) is None:
-                    raise
-            kept = resolve_duplicates(api, name, ChangeTracker(), []) or created  # a concurrent recoverer's may win
-            network = api.inspect_network(kept) if kept else None
-    failures = []
-    for endpoint in record.get('endpoints') or []:
-        container = api.inspect_container(endpoint['id'])
-        if not check_mode and api.inspect_network(record['journal_id']) is None:
-            break  # a concurrent run finished it (and may be making its own change now): leave the rest to it
-        if container is None:
-            actions.append(dict(action='skip', network=name, container=endpoint['container'],
-                                reason='the container no longer exists'))
-            continue
-        if network is not None and _connected(container, network):
-            continue
-        actions.append(dict(action='connect', network=name, container=container_name(container),
-                            endpoint=endpoint.get('config') or {}))
-        if check_mode or network is None:
-            continue
-        try:
-            api.connect(network['Id'], endpoint['id'], endpoint.get('config') or {})
-        except LabnetDockerError as exc:
-            fresh = api.inspect_container(endpoint['id'])
-            if not (fresh and _connected(fresh, network)):  # connected meanwhile by a concurrent recoverer: fine
-                failures.append('%s: %s' % (endpoint['container'], exc.msg))
-    if network is None and not check_mode and any(action['action'] == 'connect' for action in actions):
-        failures.append('network %s no longer exists and the journal cannot re-create it' % name)
-    if failures:
-        raise LabnetDockerError('network %s had an interrupted %s (journal %s); finishing it failed: %s; the journal '
-                                'is kept for the next run' % (name, record.get('operation'), record['journal'],
-                                                              '; '.join(failures)), recovered=[entry])
-    actions.append(dict(action='remove_journal', network=name, journal=record['journal']))
-    if not check_mode:
-        api.remove_network(record['journal_id'])
-    return entry
-
-
-def settle(api, journal_id, exc):
-    """The error to raise after step ``exc`` failed: the change is finished from its journal first, if it can be.
-
-    The executors undo what they can themselves; this reconnects whatever the journal still
-    misses and drops the journal. When even that fails the journal stays for the next run.
-    """
-    if not journal_id:
-        return exc
-    try:
-        record = [found for found in journals(api) if found['journal_id'] == journal_id]
-        if record:
-            finish(api, record[0])
-    except LabnetDockerError as again:
-        return LabnetDockerError('%s; the journal of this change is kept and the next run finishes it (%s)'
-                                 % (exc.msg, again.msg), **exc.details)
-    return exc
 
 
 def endpoint_record(container, container_id, config):

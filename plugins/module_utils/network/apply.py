@@ -9,7 +9,7 @@ Entry points:
   them. Undoes what it can when a step fails, and resolves duplicate names the
   daemon let through right after a create.
 - :func:`ensure_network` - the ``labnet.docker.network`` module: params -> result. It first
-  finishes an interrupted change of the network (journal.recover).
+  finishes an interrupted change of the network (recovery.recover).
 
 Converging many networks with one listing (what ``topology`` does)::
 
@@ -33,6 +33,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
+from ansible_collections.labnet.docker.plugins.module_utils.network import recovery
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_config
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import race_budget
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
@@ -115,7 +116,7 @@ def apply_plan(api, plan, check_mode):
     try:
         net_id = _apply_actions(api, plan, actions, done, connects, net_id)
     except LabnetDockerError as exc:
-        raise journal.settle(api, journal_id, exc)
+        raise recovery.settle(api, journal_id, exc)
     journal.end(api, journal_id)
     return net_id
 
@@ -212,7 +213,7 @@ def ensure_network(api, params, check_mode=False, again=None):
     if params.get('force') and state == 'present':
         raise LabnetDockerError('force: true only applies to state: absent (disconnect the attached containers, then '
                                 'remove the network); to re-create a network on every run use recreate: always')
-    recovered, warnings = journal.recover(api, [spec.name], check_mode)
+    recovered, warnings = recovery.recover(api, [spec.name], check_mode)
     plan = plan_network(spec, state, network_facts(api, spec.name), ApiReader(api), recreate=recreate,
                         force=bool(params.get('force')))
     if again is None:  # issue 14: a removal with force may lose a race on each disconnect

@@ -78,7 +78,7 @@ def plugin_drivers(driver, ipam_driver, config_from=False):
 def missing_driver_problems(wanted, offered, rows):
     """Why the engine would not find each driver of ``wanted`` (from :func:`plugin_drivers`); [] when it would.
 
-    ``offered`` is DockerApi.drivers()'s answer; a driver an existing network of ``rows`` (the network
+    ``offered`` maps each field of ``wanted`` to DockerApi.drivers(field)'s answer; a driver an existing network of ``rows`` (the network
     listing) uses is there too: the daemon lists a legacy plugin (a socket or spec file under
     /run/docker/plugins or /etc/docker/plugins) only once something uses it.
     """

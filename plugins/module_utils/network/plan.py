@@ -187,7 +187,8 @@ def _check_drivers(spec, reader, rows, where=''):
     if spec.config_only or reader is None:
         return  # a config-only network is stored with driver null: the daemon does not look its driver up
     wanted = plugin_drivers(spec.driver, spec.ipam_driver, bool(spec.config_from))
-    problems = missing_driver_problems(wanted, reader.drivers(), rows) if wanted else []
+    offered = dict((field, reader.drivers(field)) for field, _name in wanted)
+    problems = missing_driver_problems(wanted, offered, rows) if wanted else []
     if problems:
         raise LabnetDockerError(where + '; '.join(problems), problems=problems)
 

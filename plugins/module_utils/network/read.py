@@ -31,7 +31,7 @@ class ApiReader:
 
     def __init__(self, api):
         self.api = api
-        self._drivers = None
+        self._drivers = {}
         self._swarm_role = None
 
     def endpoints(self, network, verb):
@@ -43,12 +43,12 @@ class ApiReader:
             self._swarm_role = self.api.swarm_role()
         return self._swarm_role
 
-    def drivers(self):
-        """Asked only before creating a network with a driver that is not built in (network.plan._check_drivers);
-        read once per reader."""
-        if self._drivers is None:
-            self._drivers = self.api.drivers()
-        return self._drivers
+    def drivers(self, field):
+        """Asked only before creating a network with a driver of that kind that is not built in
+        (network.plan._check_drivers); each kind read once per reader."""
+        if field not in self._drivers:
+            self._drivers[field] = self.api.drivers(field)
+        return self._drivers[field]
 
 
 def attached_containers(api, network_id):

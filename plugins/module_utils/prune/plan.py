@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
+from ansible_collections.labnet.docker.plugins.module_utils.network import recovery
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
@@ -152,7 +153,7 @@ def prune_networks(api, params, check_mode=False):
         planned = dict(Name=record['network'], Labels=body.get('Labels') or {}, Created=record.get('journal_created'))
         if record['network'] not in existing and passes_filters(planned, filters):
             names.append(record['network'])
-    recovered, warnings = journal.recover(api, names, check_mode, rows=rows)
+    recovered, warnings = recovery.recover(api, names, check_mode, rows=rows)
     if recovered and not check_mode:
         rows = api.list_networks()
     pending = dict((record['network'], record['journal']) for record in journal.journals(api, rows))

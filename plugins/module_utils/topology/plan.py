@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ansible_collections.labnet.docker.plugins.module_utils.attachment import apply as attachment_apply
-from ansible_collections.labnet.docker.plugins.module_utils.common import journal
+from ansible_collections.labnet.docker.plugins.module_utils.network import recovery
 from ansible_collections.labnet.docker.plugins.module_utils.network import apply as network_apply
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import plan_attachment, result_differences
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import (
@@ -279,7 +279,7 @@ def converge_topology(api, params, check_mode=False, again=None):
     touched = list(topology.names) + [entry.attachment.network for entry in topology.attachments]
     # Purged networks are touched too: any managed network of the lab may carry an interrupted change.
     purged = [row['Name'] for row in purge_candidates(rows, topology.names, topology.lab)] if topology.purge else []
-    recovered, warnings = journal.recover(api, touched + purged, check_mode, rows=rows)
+    recovered, warnings = recovery.recover(api, touched + purged, check_mode, rows=rows)
     if recovered and not check_mode:
         rows = api.list_networks()
     containers = api.list_containers()

@@ -37,6 +37,7 @@ import uuid
 import docker
 
 from ansible_collections.labnet.docker.tests.integration.harness import free_ports
+from ansible_collections.labnet.docker.tests.integration.reliability.rel_gate import pump
 
 BRIDGE_IP = '10.210.254.1/24'
 DEFAULT_POOL = 'base=10.210.128.0/18,size=24'
@@ -111,24 +112,7 @@ class Relay:
             upstream.settimeout(None)
             self._conns.extend([client, upstream])
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, sink):
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for conn in (source, sink):
-                try:
-                    conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                threading.Thread(target=pump, args=(source, sink, True), daemon=True).start()
 
 
 class PrivateEngine:

@@ -98,7 +98,7 @@ class WriteGate:
         except OSError:
             client.close()
             return
-        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+        threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
         try:
             while True:
                 data = client.recv(65536)
@@ -122,7 +122,12 @@ class WriteGate:
                 conn.close()
 
 
-def _pump(source, sink):
+def pump(source, sink, shut_both=False):
+    """Copy ``source`` to ``sink`` until either side ends, then shut ``sink`` down (``shut_both``: ``source`` too).
+
+    One direction of a proxy: the gate here (which reads the other direction itself) and the TCP forwarder of
+    rel_engine.py, which runs one each way and ends both sockets when either direction ends.
+    """
     try:
         while True:
             data = source.recv(65536)
@@ -132,7 +137,8 @@ def _pump(source, sink):
     except OSError:
         pass
     finally:
-        try:
-            sink.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        for conn in (source, sink) if shut_both else (sink,):
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

@@ -19,7 +19,7 @@ PHASES = ['converge', 'rerun', 'teardown']
 @pytest.mark.slow
 def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
     env = dict(os.environ, BENCH_N='3', BENCH_RUNS='1', BENCH_SCALE='off', BENCH_CONTAINERS='2', BENCH_PROBES='4',
-               BENCH_STARTUP_ITEMS='2',
+               BENCH_STARTUP_ITEMS='2', BENCH_LAB_SCENARIOS='no_network',
                BENCH_SUBNET=free_subnet(docker_client), BENCH_OUT=str(tmp_path), BENCH_PREFIX=prefix)
     proc = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'run.py')], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=900, check=False)
@@ -73,6 +73,13 @@ def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
     assert all(row['median_ms'] > 0 and len(row['runs_ms']) == 1 for row in startup['rows'])
     assert [check['limit'] for check in startup['targets']] == [1.2, 1.2]
     assert '| labnet.docker.network_info | ' in table
+
+    # The lab rows: build and re-run of the lab playbook (one scenario here), next to a ping play as long as the re-run.
+    lab = results['lab']
+    assert (lab['status'], lab['scenarios'], lab['judged']) == ('ok', ['no_network'], False), lab
+    assert all(lab['medians'][phase] > 0 for phase in ('build', 'rerun', 'floor')) and lab['tasks'] > 10
+    assert [(check['limit'], check['met']) for check in lab['checks']] == [(40.0, None), (15.0, None)]
+    assert '| re-run, nothing to change | ' in table and 'not judged' in table
 
     leftovers = [c.name for c in docker_client.containers.list(all=True, filters={'name': prefix})]
     leftovers += [n.name for n in docker_client.networks.list(filters={'name': prefix})]

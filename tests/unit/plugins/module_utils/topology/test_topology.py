@@ -100,7 +100,8 @@ def test_a_driver_the_engine_lacks_is_refused_before_the_first_network_is_made(a
         'networks[2] (c)', 'networks[3] (d)']
     assert 'driver weave: this engine has no network driver of that name' in caught.value.details['problems'][0]
     assert api.writes == [] and api.networks == {}
-    assert api.reads.count(('drivers',)) == 1  # read once for the whole task
+    assert api.reads.count(('drivers', 'driver')) == 1  # read once for the whole task
+    assert ('drivers', 'ipam_driver') not in api.reads  # no IPAM plugin named: the plugin list is not read
 
 
 def test_purge_removes_only_the_labs_unlisted_managed_networks(api):
