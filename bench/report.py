@@ -124,9 +124,9 @@ def probe_summary(section):
 
 def probe_markdown(section):
     """The probe rows as Markdown lines."""
-    lines = ['', '## Probes (network_probe against a docker exec loop)', '']
-    if section.get('status') != 'ok':
-        return lines + ['Not measured: %s (%s).' % (section.get('status'), section.get('note'))]
+    lines, measured = _heading('Probes (network_probe against a docker exec loop)', section)
+    if not measured:
+        return lines
     lines += ['%d probes, %d expected unreachable (each waits out its %d s timeout), between the bench\'s containers. '
               'For network_probe the figure is the play\'s own duration; for the docker exec loops the whole call.'
               % (section['n'], section['n'] // 2, section['timeout']), '',
@@ -169,9 +169,9 @@ def startup_summary(section):
 
 
 def startup_markdown(section):
-    lines = ['', '## Module start-up (no-change tasks against ansible.builtin.ping)', '']
-    if section.get('status') != 'ok':
-        return lines + ['Not measured: %s (%s).' % (section.get('status'), section.get('note'))]
+    lines, measured = _heading('Module start-up (no-change tasks against ansible.builtin.ping)', section)
+    if not measured:
+        return lines
     lines += ['%d items per loop, in rounds, in one play per run; each item is one module run. Medians over the runs; '
               'x ping is the median of the ratios taken in each play.' % section['items'], '',
               '| task | ms per item | x ping |', '| --- | ---: | ---: |']
@@ -204,9 +204,9 @@ def lab_summary(section):
 
 
 def lab_markdown(section):
-    lines = ['', '## The lab (playbooks/lab.yml, as `make lab` runs it)', '']
-    if section.get('status') != 'ok':
-        return lines + ['Not measured: %s (%s).' % (section.get('status'), section.get('note'))]
+    lines, measured = _heading('The lab (playbooks/lab.yml, as `make lab` runs it)', section)
+    if not measured:
+        return lines
     lines += ['Scenarios: %s. Wall time of ansible-playbook, medians over %d run(s); the re-run ran %s tasks, and '
               'the floor is a play of that many ansible.builtin.ping tasks on the same host.'
               % (', '.join(section['scenarios']), len(section['runs']), _fmt(section['tasks'], 0)), '',
@@ -218,6 +218,14 @@ def lab_markdown(section):
         verdict = {True: 'met', False: 'NOT met', None: 'not judged (the targets are for the seven scenarios)'}
         lines += ['', 'Target: %s: measured %s s, %s.' % (check['target'], _fmt(check['value'], 1), verdict[check['met']])]
     return lines
+
+
+def _heading(title, section):
+    """A section's first lines, and whether it was measured (else its last line says why not)."""
+    lines = ['', '## ' + title, '']
+    if section.get('status') != 'ok':
+        return lines + ['Not measured: %s (%s).' % (section.get('status'), section.get('note'))], False
+    return lines, True
 
 
 def _fmt(value, digits=2):
