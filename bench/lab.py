@@ -18,8 +18,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import time
 
 import variants
 
@@ -73,19 +71,10 @@ class LabBench:
     def judged(self):
         return sorted(self.scenarios) == sorted(SCENARIOS)
 
-    def _play(self, playbook, extra_args=()):
+    def _play(self, playbook):
         """Run ``playbook``; (wall seconds, the JSON callback's stats for the host, tasks run there)."""
-        cmd = [os.path.join(variants.BIN, 'ansible-playbook'), '-i', os.path.join(variants.ROOT, 'inventory', 'hosts.yml'),
-               '-e', '@' + self.vars_file, playbook] + list(extra_args)
-        start = time.monotonic()
-        proc = subprocess.run(cmd, env=variants.ansible_env(), capture_output=True, text=True, check=False,
-                              cwd=variants.ROOT)
-        wall = time.monotonic() - start
-        try:
-            report = json.loads(proc.stdout)
-        except ValueError:
-            raise variants.BenchError('%s did not print JSON (rc=%d): %s' % (
-                os.path.basename(playbook), proc.returncode, (proc.stderr or proc.stdout).strip()[-2000:]))
+        wall, report, proc = variants.run_playbook(
+            playbook, ['-i', os.path.join(variants.ROOT, 'inventory', 'hosts.yml'), '-e', '@' + self.vars_file], variants.ROOT)
         stats = report.get('stats', {}).get('localhost', {})
         if proc.returncode != 0 or stats.get('failures') or stats.get('unreachable'):
             raise variants.BenchError('%s failed (rc=%d, stats %s): %s' % (

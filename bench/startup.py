@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 
 import variants
 
@@ -43,13 +42,12 @@ class StartupBench:
         with open(path, 'w') as handle:
             json.dump(dict(bench_items=list(range(per_round)), bench_rounds=rounds, bench_network=self.network), handle)
         playbook = os.path.join(variants.PLAYBOOKS, 'startup.yml')
-        cmd = [os.path.join(variants.BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', '-e', '@' + path, playbook]
-        proc = subprocess.run(cmd, env=variants.ansible_env(), capture_output=True, text=True, check=False,
-                              cwd=self.workdir)
+        dummy, report, proc = variants.run_playbook(playbook, ['-i', 'localhost,', '-c', 'local', '-e', '@' + path],
+                                                    self.workdir)
         try:
-            play = json.loads(proc.stdout)['plays'][0]
-        except (ValueError, KeyError, IndexError):
-            raise variants.BenchError('startup.yml did not print JSON (rc=%d): %s'
+            play = report['plays'][0]
+        except (KeyError, IndexError):
+            raise variants.BenchError('startup.yml ran no play (rc=%d): %s'
                                       % (proc.returncode, (proc.stderr or proc.stdout).strip()[-2000:]))
         loops = [task for task in play['tasks'] if task['task']['name'].startswith('Each item runs ')]
         if len(loops) != len(TASKS) * rounds:

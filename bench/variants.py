@@ -133,15 +133,8 @@ class Playbook:
         with open(variables, 'w') as handle:
             json.dump(playbook_vars(spec, self.labels), handle)
         playbook = os.path.join(PLAYBOOKS, '%s-%s.yml' % (self.stem, 'teardown' if phase == 'teardown' else 'converge'))
-        cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', '-e', '@' + variables, playbook]
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, env=ansible_env(), capture_output=True, text=True, check=False, cwd=self.workdir)
-        wall = time.perf_counter() - start
-        try:
-            report = json.loads(proc.stdout)
-        except ValueError:
-            raise BenchError('%s did not print JSON (rc=%d): %s' % (os.path.basename(playbook), proc.returncode,
-                                                                    (proc.stderr or proc.stdout).strip()[-2000:]))
+        wall, report, dummy = run_playbook(playbook, ['-i', 'localhost,', '-c', 'local', '-e', '@' + variables],
+                                           self.workdir)
         play = report['plays'][0]
         changed = 0
         tasks = []
@@ -158,6 +151,20 @@ class Playbook:
                               seconds=_seconds(duration['start'], duration['end'])))
         duration = play['play']['duration']
         return dict(seconds=_seconds(duration['start'], duration['end']), wall=wall, changed=changed, tasks=tasks)
+
+
+def run_playbook(playbook, args, cwd):
+    """Run ``playbook`` with ``args`` and the JSON callback; (wall seconds, the report, the process), or BenchError."""
+    start = time.perf_counter()
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook')] + list(args) + [playbook], env=ansible_env(),
+                          capture_output=True, text=True, check=False, cwd=cwd)
+    wall = time.perf_counter() - start
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        raise BenchError('%s did not print JSON (rc=%d): %s' % (os.path.basename(playbook), proc.returncode,
+                                                                (proc.stderr or proc.stdout).strip()[-2000:]))
+    return wall, report, proc
 
 
 def playbook_vars(spec, labels):
