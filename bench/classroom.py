@@ -31,11 +31,15 @@ def sizes_from_env(environ):
     return sizes
 
 
-def measure(size, out):
-    # classroom.sh splits CLASSROOM_ARGS on spaces and takes no quotes: the scenario list goes in a file.
+def write_extra_vars(out):
+    """The scenario list as an extra-vars file: classroom.sh splits CLASSROOM_ARGS on spaces and takes no quotes."""
     extra_vars = os.path.join(out, 'classroom-vars.json')
     with open(extra_vars, 'w') as handle:
         json.dump({'labnet_scenarios': SCENARIOS, 'labnet_cross_host': False}, handle)
+    return extra_vars
+
+
+def measure(size, out, extra_vars):
     env = dict(os.environ, CLASSROOM_SIZE=str(size), CLASSROOM_ID='crbench%s' % uuid.uuid4().hex[:6],
                CLASSROOM_DIR=os.path.join(out, 'classroom-%d' % size), CLASSROOM_ARGS='-e @%s' % extra_vars)
     try:
@@ -54,9 +58,10 @@ def main():
     sizes = sizes_from_env(os.environ)
     out = os.environ.get('BENCH_OUT') or os.path.join(ROOT, 'build', 'bench')
     os.makedirs(out, exist_ok=True)
+    extra_vars = write_extra_vars(out)
     rows = []
     for size in sizes:
-        seconds = measure(size, out)
+        seconds = measure(size, out, extra_vars)
         rows.append({'machines': size, 'wall_time_s': seconds})
         print('classroom bench: %d machines: %.1f s' % (size, seconds), flush=True)
     base = next((row['wall_time_s'] for row in rows if row['machines'] == 1), None)

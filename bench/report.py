@@ -194,8 +194,12 @@ def lab_summary(section):
     if not samples:
         return summary
     medians = dict((phase, _median([sample[phase] for sample in samples])) for phase, _title in LAB_PHASES)
-    summary.update(runs=samples, medians=medians, tasks=_median([sample['tasks'] for sample in samples]),
-                   rerun_to_floor=_median([_ratio(sample['rerun'], sample['floor']) for sample in samples]))
+    # Each phase's ratio is the median of the per-run ratios: a run's phases share that run's load.
+    ratios = dict((phase, _median([ratio for ratio in (_ratio(sample[phase], sample['floor']) for sample in samples)
+                                   if ratio is not None]))
+                  for phase, _title in LAB_PHASES)
+    summary.update(runs=samples, medians=medians, ratios_to_floor=ratios,
+                   tasks=_median([sample['tasks'] for sample in samples]))
     limits = section.get('targets') or {}
     summary['checks'] = [dict(target='lab %s <= %.0f s' % (phase, limits[phase]), value=medians[phase],
                               limit=limits[phase], met=medians[phase] <= limits[phase] if section.get('judged') else None)
@@ -212,8 +216,8 @@ def lab_markdown(section):
               % (', '.join(section['scenarios']), len(section['runs']), _fmt(section['tasks'], 0)), '',
               '| phase | median s | x floor |', '| --- | ---: | ---: |']
     for phase, title in LAB_PHASES:
-        ratio = _ratio(section['medians'][phase], section['medians']['floor'])
-        lines.append('| %s | %s | %s |' % (title, _fmt(section['medians'][phase], 1), _ratio_text(ratio)))
+        lines.append('| %s | %s | %s |' % (title, _fmt(section['medians'][phase], 1),
+                                           _ratio_text(section['ratios_to_floor'][phase])))
     for check in section['checks']:
         verdict = {True: 'met', False: 'NOT met', None: 'not judged (the targets are for the seven scenarios)'}
         lines += ['', 'Target: %s: measured %s s, %s.' % (check['target'], _fmt(check['value'], 1), verdict[check['met']])]

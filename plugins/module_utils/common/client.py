@@ -29,35 +29,40 @@ class _Deferred(types.ModuleType):
     """Stands in sys.modules for a module not imported yet; the first attribute read imports it and becomes it.
 
     The import statement itself reads nothing but ``__spec__`` (None here), so ``import name`` binds the stand-in
-    without loading anything.
+    without loading anything. One lock makes two threads' first reads import and copy once.
     """
 
+    _lock = threading.RLock()
+
     def __getattr__(self, name):
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        real = importlib.import_module(self.__name__)
-        self.__dict__.update(real.__dict__)
+        with _Deferred._lock:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__.update(real.__dict__)
         return getattr(real, name)
 
 
-def defer_paramiko():
-    """Import paramiko on its first use instead of with the SDK.
+def defer_import(name):
+    """Import the top-level module ``name`` on its first use instead of now.
 
-    The SDK imports paramiko (with cryptography and invoke) for its ssh:// transport whatever the host,
-    which is about half of the SDK's import time, paid by every module run; only docker_host=ssh://
-    uses it, and only inside methods. Nothing changes when paramiko is missing or already imported.
+    Nothing changes when the module is missing (its importers' own ImportError handling stays as it is) or already
+    imported.
     """
-    if 'paramiko' in sys.modules:
+    if name in sys.modules:
         return
     try:
-        found = importlib.util.find_spec('paramiko') is not None
+        found = importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         found = False
     if found:
-        sys.modules['paramiko'] = _Deferred('paramiko')
+        sys.modules[name] = _Deferred(name)
 
 
-defer_paramiko()
+# The SDK imports paramiko (with cryptography and invoke) for its ssh:// transport whatever the host, which is about
+# half of the SDK's import time, paid by every module run; only docker_host=ssh:// uses it, and only inside methods
+# (connection._ssh_errors imports it for such a host).
+defer_import('paramiko')
 
 try:
     from docker.errors import APIError, DockerException, NotFound

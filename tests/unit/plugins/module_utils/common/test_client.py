@@ -131,3 +131,33 @@ def test_paramiko_is_imported_only_for_an_ssh_host():
     proc = subprocess.run([sys.executable, '-c', _DEFERRED_PARAMIKO], capture_output=True, text=True, check=False,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert proc.returncode == 0 and proc.stdout.strip() == 'ok', proc.stderr
+
+
+_DEFER_IMPORT = r'''
+import sys, threading
+from ansible_collections.labnet.docker.plugins.module_utils.common.client import defer_import
+defer_import('labnet_no_such_module')
+assert 'labnet_no_such_module' not in sys.modules, 'a missing module got a stand-in'
+import json
+defer_import('json')
+assert sys.modules['json'] is json, 'an imported module was replaced'
+assert 'colorsys' not in sys.modules
+defer_import('colorsys')
+import colorsys
+assert 'rgb_to_hsv' not in vars(colorsys), 'the import statement loaded the module'
+results = []
+threads = [threading.Thread(target=lambda: results.append(colorsys.rgb_to_hsv(1.0, 0.0, 0.0))) for n in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert results == [(0.0, 1.0, 1.0)] * 4, results
+assert type(sys.modules['colorsys']).__name__ == 'module' and sys.modules['colorsys'].hls_to_rgb is colorsys.hls_to_rgb
+print('ok')
+'''
+
+
+def test_defer_import_loads_on_first_use_and_leaves_missing_or_imported_modules_alone():
+    proc = subprocess.run([sys.executable, '-c', _DEFER_IMPORT], capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert proc.returncode == 0 and proc.stdout.strip() == 'ok', proc.stderr
