@@ -210,7 +210,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
         rc_down, down, _stderr = run_playbook('teardown', tmp_path, extra)
     assert rc != 0
     failed = failures(result)
-    assert [name for name, _msg in failed] == ['labnet.docker.lab_report : Fail naming every failing check'], failed
+    assert [name for name, _msg in failed] == ['Fail naming every failing check'], failed
     message = failed[0][1]
     assert message.startswith('3 of 6 lab checks failed: ')
     assert 'localhost: published_ports / web1 publishes 80/tcp on host port %d (expected running, host port %d, ' \
@@ -223,5 +223,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
     report = json.loads((tmp_path / 'report' / 'report.json').read_text())
     assert report['summary'] == {'checks': 6, 'passed': 3, 'failed': 3, 'not_run': 0}
     assert all(row['ok'] for row in report['checks'] if row['check'].startswith('web2'))
+    # The page is drawn before the play fails, failing checks included.
+    assert 'web1 serves its own page' in (tmp_path / 'report' / 'report.html').read_text()
     assert rc_down == 0, failures(down)
     assert lab_objects(docker_client, prefix) == ([], [])
