@@ -188,7 +188,7 @@ LAB_PHASES = (('build', 'build from nothing'), ('rerun', 're-run, nothing to cha
 
 
 def lab_summary(section):
-    """Medians of the lab's build, re-run and floor (seconds), the re-run's ratio to its floor, the targets."""
+    """Medians of the lab's build, re-run and floor (seconds), each phase's ratio to the floor, the targets."""
     samples = section.get('samples') or []
     summary = dict((key, value) for key, value in section.items() if key not in ('samples', 'errors'))
     if not samples:
@@ -212,7 +212,8 @@ def lab_markdown(section):
     if not measured:
         return lines
     lines += ['Scenarios: %s. Wall time of ansible-playbook, medians over %d run(s); the re-run ran %s tasks, and '
-              'the floor is a play of that many ansible.builtin.ping tasks on the same host.'
+              'the floor is a play of that many ansible.builtin.ping tasks on the same host; x floor is the median of the '
+              'per-run ratios.'
               % (', '.join(section['scenarios']), len(section['runs']), _fmt(section['tasks'], 0)), '',
               '| phase | median s | x floor |', '| --- | ---: | ---: |']
     for phase, title in LAB_PHASES:

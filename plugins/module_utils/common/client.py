@@ -25,21 +25,23 @@ from contextlib import contextmanager
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 
+_DEFERRED_LOCK = threading.Lock()
+
+
 class _Deferred(types.ModuleType):
     """Stands in sys.modules for a module not imported yet; the first attribute read imports it and becomes it.
 
     The import statement itself reads nothing but ``__spec__`` (None here), so ``import name`` binds the stand-in
-    without loading anything. One lock makes two threads' first reads import and copy once.
+    without loading anything. Only taking the stand-in out of sys.modules is locked: the import itself runs under
+    Python's own per-module import lock, so a second thread's first read waits for the first thread's import.
     """
 
-    _lock = threading.RLock()
-
     def __getattr__(self, name):
-        with _Deferred._lock:
+        with _DEFERRED_LOCK:
             if sys.modules.get(self.__name__) is self:
                 del sys.modules[self.__name__]
-            real = importlib.import_module(self.__name__)
-            self.__dict__.update(real.__dict__)
+        real = importlib.import_module(self.__name__)
+        self.__dict__.update(real.__dict__)
         return getattr(real, name)
 
 

@@ -210,7 +210,7 @@ def test_taken_port_fails_the_run_naming_the_check(docker_client, prefix, tmp_pa
         rc_down, down, _stderr = run_playbook('teardown', tmp_path, extra)
     assert rc != 0
     failed = failures(result)
-    assert [name for name, _msg in failed] == ['Fail naming every failing check'], failed
+    assert [name for name, _msg in failed] == ['labnet.docker.lab_report : Fail naming every failing check'], failed
     message = failed[0][1]
     assert message.startswith('3 of 6 lab checks failed: ')
     assert 'localhost: published_ports / web1 publishes 80/tcp on host port %d (expected running, host port %d, ' \
