@@ -10,7 +10,7 @@ Entry points:
   row (``option``):
 
   - ``arg(option)`` - its argument spec entry;
-  - ``parse(option, value, values)`` - a module parameter -> its normalised value (None: left out),
+  - ``normalise(option, value, values)`` - a module parameter -> its normalised value (None: left out),
     raising on a bad one; ``values`` are the options parsed before it (``scalar`` kinds come first);
   - ``read(option, value)`` - the value at its key of an inspect result -> the form it is compared in;
   - ``body(value)`` - a normalised value -> the create body's;
@@ -79,7 +79,7 @@ class Kind:
     def arg(self, option):
         return dict(type=self.arg_type)
 
-    def parse(self, option, value, values):
+    def normalise(self, option, value, values):
         return value
 
     def read(self, option, value):
@@ -98,7 +98,7 @@ class Kind:
 class Text(Kind):
     """Text; an absent or empty value reads as the row's ``empty``, and a planned row shows its ``planned``."""
 
-    def parse(self, option, value, values):
+    def normalise(self, option, value, values):
         return text_value(value)
 
     def read(self, option, value):
@@ -124,7 +124,7 @@ class Bool(Kind):
 
     arg_type = 'bool'
 
-    def parse(self, option, value, values):
+    def normalise(self, option, value, values):
         if value is not None and not isinstance(value, bool):
             raise LabnetDockerError('%s must be a boolean, got %r' % (option.name, value))
         return value
@@ -142,7 +142,7 @@ class Map(Kind):
     arg_type = 'dict'
     scalar = False
 
-    def parse(self, option, value, values):
+    def normalise(self, option, value, values):
         return text_map(value, option.name)
 
     def read(self, option, value):
@@ -167,7 +167,7 @@ class Pools(Kind):
     def arg(self, option):
         return dict(type=self.arg_type, elements='dict', options=POOL_OPTIONS)
 
-    def parse(self, option, value, values):
+    def normalise(self, option, value, values):
         return normalize_pools(value or None, values.get('enable_ipv6'))
 
     def read(self, option, value):

@@ -113,7 +113,7 @@ def _parse(option, params, values):
         return _labels(params)
     if option.name == 'driver_options':
         return _driver_options(params)
-    value = option.kind.parse(option, params.get(option.name), values)
+    value = option.kind.normalise(option, params.get(option.name), values)
     if option.name in ('driver', 'ipam_driver'):
         problem = driver_case_problem(option.name, value)
         if problem:

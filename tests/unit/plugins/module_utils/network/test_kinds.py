@@ -1,4 +1,4 @@
-"""Each kind of network option on its own: argument spec entry, parse, read, body, planned row, dropped."""
+"""Each kind of network option on its own: argument spec entry, normalise, read, body, planned row, dropped."""
 
 import pytest
 
@@ -56,9 +56,9 @@ def test_scalars_are_parsed_before_collections():
     ('ipam_config', [], {}, None),
     ('ipam_config', None, {}, None),
 ])
-def test_parse(option, value, values, expected):
+def test_normalise(option, value, values, expected):
     row = BY_NAME[option]
-    assert row.kind.parse(row, value, values) == expected
+    assert row.kind.normalise(row, value, values) == expected
 
 
 @pytest.mark.parametrize('option, value, values, message', [
@@ -72,10 +72,10 @@ def test_parse(option, value, values, expected):
      r'ipam_config\[0\].subnet fd00:201:9::/64 is IPv6, which needs enable_ipv6: true'),
     ('ipam_config', 'x', {}, 'ipam_config must be a list of pools'),
 ])
-def test_parse_refuses(option, value, values, message):
+def test_normalise_refuses(option, value, values, message):
     row = BY_NAME[option]
     with pytest.raises(LabnetDockerError, match=message):
-        row.kind.parse(row, value, values)
+        row.kind.normalise(row, value, values)
 
 
 @pytest.mark.parametrize('option, value, expected', [
@@ -118,7 +118,7 @@ def test_read_map_is_a_copy():
 def test_what_is_written_reads_back_the_same(option, params, values):
     # The comparison (the row's compare) sees the given value and the network's in one form.
     row = BY_NAME[option]
-    parsed = row.kind.parse(row, params, values)
+    parsed = row.kind.normalise(row, params, values)
     assert row.kind.read(row, row.kind.body(parsed)) == parsed
 
 
