@@ -5,6 +5,18 @@
 
 Settings are plain dicts with the keys of :data:`ENDPOINT_FIELDS`; a key that
 is absent (or None) was not asked for and is not compared.
+
+Entry points:
+
+- :data:`ENDPOINT_OPTIONS` - one :class:`EndpointOption` per endpoint setting; each names its kind,
+  an instance of one of the classes below :class:`EndpointKind` (``IPAddress(4)``, ``Names()``,
+  ``Links()``, ``TextMap()``, ``MacAddress()``, ``Integer()``). Adding a setting of an existing kind
+  is one row; adding a kind is one class here.
+- :func:`endpoint_args` - the settings' argument spec entries.
+- :func:`normalize_endpoint` / :func:`endpoint_from_inspect` - desired settings from parameters /
+  configured settings from a container's inspect record, in the same normalised form.
+- :func:`endpoint_differences` - what differs; :func:`endpoint_config` - the connect body.
+- :func:`unsupported_endpoint_fields` - given settings the daemon's API version cannot take.
 """
 
 from __future__ import annotations
@@ -17,16 +29,154 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.client import
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 
+class EndpointKind:
+    """How one kind of endpoint setting is given, read, compared and sent; this base takes values as they are.
+
+    ``option`` is the setting's :class:`EndpointOption` row. ``arg`` is its argument spec entry;
+    ``check`` refuses, before anything is normalised, a value the daemon would refuse only after
+    recording the connection; ``normalise`` (a given parameter, not None) and ``read`` (the value at
+    the row's key of an inspect record) give the same form, None meaning "not asked for" / "not
+    configured"; ``compared`` is an actual value as it is compared with a normalised one (a set in
+    any order, a missing map); ``connect`` is the value the connect body carries (None: left out).
+    """
+
+    arg_type = 'str'
+
+    def __repr__(self):
+        return '%s()' % type(self).__name__
+
+    def arg(self):
+        return dict(type=self.arg_type)
+
+    def check(self, option, value):
+        return None
+
+    def normalise(self, option, value):
+        return value
+
+    def read(self, option, value, container_id):
+        return value
+
+    def compared(self, value):
+        return value
+
+    def connect(self, value):
+        return value or None
+
+
+class IPAddress(EndpointKind):
+    """A fixed address of one IP version, in canonical text; empty text is "not asked for"."""
+
+    def __init__(self, version):
+        self.version = version
+
+    def __repr__(self):
+        return 'IPAddress(%d)' % self.version
+
+    def check(self, option, value):
+        if '%' in str(value or ''):
+            # Like a bad link, the daemon refuses a zone id only after recording the connection.
+            raise LabnetDockerError('%s %r has a zone id (%%...); give the plain address' % (option.name, value))
+
+    def normalise(self, option, value):
+        return normalize_ip(value, self.version, option.name)
+
+    def read(self, option, value, container_id):
+        return normalize_ip(value, self.version, option.path[-1])
+
+
+class Names(EndpointKind):
+    """A set of names (aliases), kept sorted; the container-ID name the daemon adds is not read.
+
+    Engines before API 1.44 (Docker 25) add the short container ID to every endpoint's Aliases;
+    newer ones keep it in DNSNames. Dropping it makes every engine read the same.
+    """
+
+    arg_type = 'list'
+
+    def arg(self):
+        return dict(type=self.arg_type, elements='str')
+
+    def normalise(self, option, value):
+        return sorted(set(str(name) for name in value))
+
+    def read(self, option, value, container_id):
+        container_id = container_id or ''
+        return sorted(set(value or []) - {container_id[:12], container_id})
+
+    def compared(self, value):
+        return sorted(set(value or []))
+
+    def connect(self, value):
+        return list(value) if value else None
+
+
+class Links(Names):
+    """Legacy links, each ``name:alias`` (see normalize_link), checked before connecting (see link_problem)."""
+
+    def check(self, option, value):
+        for link in value or []:
+            problem = link_problem(link)
+            if problem:
+                raise LabnetDockerError('%s: %r %s' % (option.name, link, problem))
+
+    def normalise(self, option, value):
+        return sorted(set(normalize_link(link) for link in value))
+
+    def read(self, option, value, container_id):
+        return self.normalise(option, value or [])
+
+
+class TextMap(EndpointKind):
+    """A map of text values, as the daemon keeps driver options (see stringify)."""
+
+    arg_type = 'dict'
+
+    def normalise(self, option, value):
+        return dict((str(key), stringify(item)) for key, item in value.items())
+
+    def read(self, option, value, container_id):
+        return dict(value or {})
+
+    def compared(self, value):
+        return dict(value or {})
+
+    def connect(self, value):
+        return dict(value) if value else None
+
+
+class MacAddress(EndpointKind):
+    """A MAC address in lower case with colons (see normalize_mac); empty is "not asked for"."""
+
+    def normalise(self, option, value):
+        return normalize_mac(value)
+
+    def read(self, option, value, container_id):
+        return normalize_mac(value)
+
+
+class Integer(EndpointKind):
+    """A whole number; 0 is a value like any other (it is sent)."""
+
+    arg_type = 'int'
+
+    def normalise(self, option, value):
+        return int(value)
+
+    def connect(self, value):
+        return value
+
+
 @dataclass(frozen=True)
 class EndpointOption:
     """One endpoint setting: its option name, its key in ``EndpointConfig`` (and in the container's
-    ``NetworkSettings.Networks`` entry), how it is written (``kind``) and the Engine API version that
-    first accepts it on connect. Normalising, reading from inspect, comparing, the connect body, the
-    argument spec and the API gate are derived from these rows."""
+    ``NetworkSettings.Networks`` entry), its kind (an :class:`EndpointKind`) and the Engine API version
+    that first accepts it on connect. Normalising, reading from inspect, comparing, the connect body,
+    the argument spec and the API gate are derived from these rows and their kinds."""
 
     name: str
     key: str
-    kind: str  # ipv4, ipv6, names (a set of texts), links, map (text values), mac, int
+    kind: EndpointKind
     min_api: str | None = None
 
     @property
@@ -35,25 +185,22 @@ class EndpointOption:
 
 
 ENDPOINT_OPTIONS = (
-    EndpointOption('ipv4_address', 'IPAMConfig.IPv4Address', 'ipv4'),
-    EndpointOption('ipv6_address', 'IPAMConfig.IPv6Address', 'ipv6'),
-    EndpointOption('aliases', 'Aliases', 'names'),
-    EndpointOption('links', 'Links', 'links'),
-    EndpointOption('driver_options', 'DriverOpts', 'map'),
-    EndpointOption('mac_address', 'MacAddress', 'mac'),
-    EndpointOption('gw_priority', 'GwPriority', 'int', min_api='1.48'),
+    EndpointOption('ipv4_address', 'IPAMConfig.IPv4Address', IPAddress(4)),
+    EndpointOption('ipv6_address', 'IPAMConfig.IPv6Address', IPAddress(6)),
+    EndpointOption('aliases', 'Aliases', Names()),
+    EndpointOption('links', 'Links', Links()),
+    EndpointOption('driver_options', 'DriverOpts', TextMap()),
+    EndpointOption('mac_address', 'MacAddress', MacAddress()),
+    EndpointOption('gw_priority', 'GwPriority', Integer(), min_api='1.48'),
 )
 ENDPOINT_FIELDS = tuple(option.name for option in ENDPOINT_OPTIONS)
 # Engine API version that first accepts each field on connect.
 ENDPOINT_FIELD_MIN_API = dict((option.name, option.min_api) for option in ENDPOINT_OPTIONS if option.min_api)
-_ARGS = dict(ipv4=dict(type='str'), ipv6=dict(type='str'), names=dict(type='list', elements='str'),
-             links=dict(type='list', elements='str'), map=dict(type='dict'), mac=dict(type='str'), int=dict(type='int'))
-_SETS = ('names', 'links')
 
 
 def endpoint_args():
     """The argument spec entries of the endpoint settings (network_attachment's, and topology's attachments)."""
-    return dict((option.name, dict(_ARGS[option.kind])) for option in ENDPOINT_OPTIONS)
+    return dict((option.name, option.kind.arg()) for option in ENDPOINT_OPTIONS)
 
 
 def _at(record, option):
@@ -123,32 +270,16 @@ def link_problem(link):
 def normalize_endpoint(settings):
     """Desired endpoint settings from module parameters, normalised for comparison."""
     settings = settings or {}
+    # Checked before anything is normalised: the daemon would refuse these only after recording the connection.
+    for option in ENDPOINT_OPTIONS:
+        option.kind.check(option, settings.get(option.name))
     result = {}
-    for field in ('ipv4_address', 'ipv6_address'):
-        if '%' in str(settings.get(field) or ''):
-            # Like a bad link, the daemon refuses a zone id only after recording the connection.
-            raise LabnetDockerError('%s %r has a zone id (%%...); give the plain address' % (field, settings[field]))
-    for link in settings.get('links') or []:
-        problem = link_problem(link)
-        if problem:
-            raise LabnetDockerError('links: %r %s' % (link, problem))
     for option in ENDPOINT_OPTIONS:
         value = settings.get(option.name)
-        if value is None or (value == '' and option.kind in ('ipv4', 'ipv6')) or (not value and option.kind == 'mac'):
-            continue
-        if option.kind in ('ipv4', 'ipv6'):
-            value = normalize_ip(value, int(option.kind[-1]), option.name)
-        elif option.kind == 'names':
-            value = sorted(set(str(alias) for alias in value))
-        elif option.kind == 'links':
-            value = sorted(set(normalize_link(link) for link in value))
-        elif option.kind == 'map':
-            value = dict((str(k), stringify(v)) for k, v in value.items())
-        elif option.kind == 'mac':
-            value = normalize_mac(value)
-        elif option.kind == 'int':
-            value = int(value)
-        result[option.name] = value
+        if value is not None:
+            value = option.kind.normalise(option, value)
+        if value is not None:
+            result[option.name] = value
     return result
 
 
@@ -157,16 +288,6 @@ def stringify(value):
     if isinstance(value, bool):
         return 'true' if value else 'false'
     return str(value)
-
-
-def user_aliases(endpoint, container_id=''):
-    """The aliases an endpoint was given, sorted: without the container-ID alias the daemon adds.
-
-    Engines before API 1.44 (Docker 25) add the short container ID to every endpoint's Aliases;
-    newer ones keep it in DNSNames. Dropping it makes every engine read the same.
-    """
-    container_id = container_id or ''
-    return sorted(set((endpoint or {}).get('Aliases') or []) - {container_id[:12], container_id})
 
 
 def endpoint_from_inspect(endpoint, container_id=''):
@@ -179,18 +300,7 @@ def endpoint_from_inspect(endpoint, container_id=''):
     endpoint = endpoint or {}
     settings = {}
     for option in ENDPOINT_OPTIONS:
-        value = _at(endpoint, option)
-        if option.kind in ('ipv4', 'ipv6'):
-            value = normalize_ip(value, int(option.kind[-1]), option.path[-1])
-        elif option.kind == 'names':
-            value = user_aliases(endpoint, container_id)
-        elif option.kind == 'links':
-            value = sorted(set(normalize_link(link) for link in value or []))
-        elif option.kind == 'map':
-            value = dict(value or {})
-        elif option.kind == 'mac':
-            value = normalize_mac(value) if value else None
-        settings[option.name] = value
+        settings[option.name] = option.kind.read(option, _at(endpoint, option), container_id)
     # Observed, not configured: reported, never compared.
     settings.update(assigned_ipv4_address=endpoint.get('IPAddress') or None,
                     assigned_ipv6_address=endpoint.get('GlobalIPv6Address') or None)
@@ -204,11 +314,7 @@ def endpoint_differences(desired, actual):
         want = desired.get(option.name)
         if want is None:
             continue
-        have = actual.get(option.name)
-        if option.kind in _SETS:
-            have = sorted(set(have or []))
-        elif option.kind == 'map':
-            have = dict(have or {})
+        have = option.kind.compared(actual.get(option.name))
         if have != want:
             differences.append((option.name, have, want))
     return differences
@@ -218,13 +324,13 @@ def endpoint_config(settings):
     """The Engine API ``EndpointConfig`` for connecting with ``settings``."""
     config = {}
     for option in ENDPOINT_OPTIONS:
-        value = settings.get(option.name)
-        if value is None or (option.kind != 'int' and not value):
+        value = option.kind.connect(settings.get(option.name))
+        if value is None:
             continue
         target = config
         for part in option.path[:-1]:
             target = target.setdefault(part, {})
-        target[option.path[-1]] = list(value) if option.kind in _SETS else dict(value) if option.kind == 'map' else value
+        target[option.path[-1]] = value
     return config
 
 

@@ -13,12 +13,15 @@ Entry points:
 - :func:`read_value` / :func:`write_value` - an option at its API key (``IPAM.Config``) of an
   inspect result / of a create body.
 
-Adding an option is one row here plus tests (see docs/architecture.md, "Adding a network option").
+Adding an option is one row here plus tests (see docs/architecture.md, "Adding a network option");
+adding a kind of option is one class in network.kinds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ansible_collections.labnet.docker.plugins.module_utils.network.kinds import Bool, Choice, Kind, Map, Pools, Text
 
 # How a given value is compared with the network's (network.spec.wanted_value):
 EXACT = 'exact'      # equal, or it differs
@@ -32,21 +35,14 @@ GIVEN = 'given'      # when the task gives it (not None)
 TRUTHY = 'truthy'    # when it is set to something true (an empty driver, config_only false: the daemon's default)
 ALWAYS = 'always'    # always, with ``empty`` when left out (the daemon's default, written out)
 
-# The IPAM pool's own fields (ipam_config elements).
-POOL_OPTIONS = dict(
-    subnet=dict(type='str', required=True),
-    gateway=dict(type='str'),
-    ip_range=dict(type='str', aliases=['iprange']),
-    aux_addresses=dict(type='dict'),
-)
-
 
 @dataclass(frozen=True)
 class Option:
     """One network option.
 
-    ``kind`` is how the value is written and validated: ``text``, ``choice`` (one of
-    ``choices``), ``bool``, ``map`` (text values, as the daemon keeps them) or ``pools``.
+    ``kind`` is how the value is given, read, written and validated, one of the classes of
+    network.kinds: ``Text()``, ``Choice()`` (one of ``choices``), ``Bool()``, ``Map()`` (text
+    values, as the daemon keeps them) or ``Pools()``.
     ``min_api`` is the Engine API version that first accepts the option; ``older_default``
     the value every older engine has without it (giving exactly that is accepted there and
     changes nothing; an engine that does not report the option is read as having it).
@@ -61,7 +57,7 @@ class Option:
 
     name: str
     key: str
-    kind: str
+    kind: Kind
     compare: str = EXACT
     body: str = GIVEN
     empty: object = None
@@ -79,25 +75,25 @@ class Option:
 
 
 OPTIONS = (
-    Option('driver', 'Driver', 'text', compare=DRIVER, body=TRUTHY, config_only_clears=True, planned='bridge'),
-    Option('driver_options', 'Options', 'map', compare=MERGE, body=ALWAYS, empty={}, config_from_clears=True,
+    Option('driver', 'Driver', Text(), compare=DRIVER, body=TRUTHY, config_only_clears=True, planned='bridge'),
+    Option('driver_options', 'Options', Map(), compare=MERGE, body=ALWAYS, empty={}, config_from_clears=True,
            kept_with='driver'),
-    Option('ipam_driver', 'IPAM.Driver', 'text', body=ALWAYS, empty='default', config_from_clears=True),
-    Option('ipam_driver_options', 'IPAM.Options', 'map', compare=MERGE, body=ALWAYS, empty={},
+    Option('ipam_driver', 'IPAM.Driver', Text(), body=ALWAYS, empty='default', config_from_clears=True),
+    Option('ipam_driver_options', 'IPAM.Options', Map(), compare=MERGE, body=ALWAYS, empty={},
            config_from_clears=True, kept_with='ipam_driver'),
-    Option('ipam_config', 'IPAM.Config', 'pools', compare=POOLS, body=ALWAYS, empty=[], config_from_clears=True,
+    Option('ipam_config', 'IPAM.Config', Pools(), compare=POOLS, body=ALWAYS, empty=[], config_from_clears=True,
            kept_with='ipam_driver'),
-    Option('enable_ipv6', 'EnableIPv6', 'bool', config_from_clears=True),
-    Option('enable_ipv4', 'EnableIPv4', 'bool', min_api='1.47', older_default=True, config_from_clears=True),
-    Option('internal', 'Internal', 'bool', config_only_clears=True),
-    Option('attachable', 'Attachable', 'bool', min_api='1.25', config_only_clears=True),
-    Option('ingress', 'Ingress', 'bool', min_api='1.29', config_only_clears=True),
-    Option('scope', 'Scope', 'choice', choices=('local', 'global', 'swarm'), min_api='1.30',
+    Option('enable_ipv6', 'EnableIPv6', Bool(), config_from_clears=True),
+    Option('enable_ipv4', 'EnableIPv4', Bool(), min_api='1.47', older_default=True, config_from_clears=True),
+    Option('internal', 'Internal', Bool(), config_only_clears=True),
+    Option('attachable', 'Attachable', Bool(), min_api='1.25', config_only_clears=True),
+    Option('ingress', 'Ingress', Bool(), min_api='1.29', config_only_clears=True),
+    Option('scope', 'Scope', Choice(), choices=('local', 'global', 'swarm'), min_api='1.30',
            config_only_clears=True, planned=lambda spec: 'swarm' if spec.driver == 'overlay' else 'local'),
-    Option('config_only', 'ConfigOnly', 'bool', body=TRUTHY, min_api='1.30'),
-    Option('config_from', 'ConfigFrom.Network', 'text', body=TRUTHY, min_api='1.30', config_only_clears=True,
+    Option('config_only', 'ConfigOnly', Bool(), body=TRUTHY, min_api='1.30'),
+    Option('config_from', 'ConfigFrom.Network', Text(), body=TRUTHY, min_api='1.30', config_only_clears=True,
            planned=''),
-    Option('labels', 'Labels', 'map', compare=LABELS, body=ALWAYS, empty={}, config_from_clears=True),
+    Option('labels', 'Labels', Map(), compare=LABELS, body=ALWAYS, empty={}, config_from_clears=True),
 )
 
 BY_NAME = dict((option.name, option) for option in OPTIONS)
@@ -105,20 +101,10 @@ NAMES = tuple(option.name for option in OPTIONS)
 CONFIG_ONLY_EXCLUDES = tuple(option.name for option in OPTIONS if option.config_only_clears)
 CONFIG_FROM_EXCLUDES = tuple(option.name for option in OPTIONS if option.config_from_clears)
 
-_ARG_TYPES = dict(text='str', choice='str', bool='bool', map='dict', pools='list')
-
 
 def option_args():
     """The argument spec entries of the table's options (``labnet.docker.network``'s, and topology's entries)."""
-    args = {}
-    for option in OPTIONS:
-        arg = dict(type=_ARG_TYPES[option.kind])
-        if option.choices:
-            arg['choices'] = list(option.choices)
-        if option.kind == 'pools':
-            arg.update(elements='dict', options=POOL_OPTIONS)
-        args[option.name] = arg
-    return args
+    return dict((option.name, option.kind.arg(option)) for option in OPTIONS)
 
 
 def read_value(record, option):

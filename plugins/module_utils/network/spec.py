@@ -4,9 +4,9 @@
 """A network's desired settings: build them from parameters, compare them, express them for the API (pure).
 
 Entry points (all pure; the network module and topology call the same ones). Every per-option
-step below is derived from the rows of network.options.OPTIONS; only rules that tie options
-together (labels and ``lab``, well-known driver options) are written out here; the address-family rule
-is pools.family_problems.
+step below is derived from the rows of network.options.OPTIONS and their kinds (network.kinds);
+only rules that tie options together (labels and ``lab``, well-known driver options) are written out
+here; the address-family rule is pools.family_problems.
 
 - :func:`spec_from_params` - module-style parameters (the option names of
   ``labnet.docker.network``) -> a validated, normalised :class:`NetworkSpec`.
@@ -30,14 +30,14 @@ from dataclasses import make_dataclass, replace
 
 from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import (
     driver_case_problem, driver_name, driver_option_problem)
-from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import stringify
 from ansible_collections.labnet.docker.plugins.module_utils.common.client import unsupported
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.options import (
     ALWAYS, BY_NAME, CONFIG_FROM_EXCLUDES, CONFIG_ONLY_EXCLUDES, DRIVER, LABELS, MERGE, NAMES, OPTIONS, POOLS, TRUTHY,
     option_args, read_value, write_value)
+from ansible_collections.labnet.docker.plugins.module_utils.network.kinds import text_map, text_value
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import (
-    family_problems, normalize_pools, pool_sort_key, pools_differ, pools_from_inspect)
+    family_problems, pool_sort_key, pools_differ)
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import (
     LAB_LABEL, MANAGED_LABEL, MANAGED_VALUE, managed_labels)
 
@@ -71,32 +71,6 @@ NetworkSpec = make_dataclass(
     frozen=True, namespace=dict(given=_given, __doc__='Desired settings of one network; None means "left out".'))
 
 
-def _options(value, option):
-    """A map of text values, as the daemon stores labels and options; anything else is refused.
-
-    Strings, numbers and booleans become the text the daemon keeps; None, a list or a map has no
-    text the daemon would keep as meant (it would be "None" or a Python repr), so it is refused.
-    """
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise LabnetDockerError('%s must be a dict, got %r' % (option, value))
-    result = {}
-    for key, item in value.items():
-        if item is None or isinstance(item, (dict, list, tuple)):
-            raise LabnetDockerError('%s.%s: %r is not a text, number or boolean; the daemon keeps only text'
-                                    % (option, key, item))
-        result[str(key)] = stringify(item)
-    return result
-
-
-def _text(value):
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def name_problem(name):
     """Why the daemon would accept ``name`` but it would not work as meant (None when it is fine)."""
     if name != name.strip():
@@ -110,11 +84,11 @@ def name_problem(name):
 
 def _labels(params):
     """The ``labels`` option with ``lab`` folded in; the managed label is the collection's own."""
-    labels = _options(params.get('labels'), 'labels')
+    labels = text_map(params.get('labels'), 'labels')
     if labels and labels.get(MANAGED_LABEL, MANAGED_VALUE) != MANAGED_VALUE:
         raise LabnetDockerError('labels sets %s=%s, a label the collection sets itself (%s on every network it '
                                 'creates); leave it out' % (MANAGED_LABEL, labels[MANAGED_LABEL], MANAGED_VALUE))
-    lab = _text(params.get('lab'))
+    lab = text_value(params.get('lab'))
     if lab:
         labels = dict(labels or {})
         if labels.get(LAB_LABEL, lab) != lab:
@@ -125,7 +99,7 @@ def _labels(params):
 
 
 def _driver_options(params):
-    driver_options = _options(params.get('driver_options'), 'driver_options')
+    driver_options = text_map(params.get('driver_options'), 'driver_options')
     for key, text in sorted((driver_options or {}).items()):
         problem = driver_option_problem(key, text)
         if problem:
@@ -135,31 +109,21 @@ def _driver_options(params):
 
 def _parse(option, params, values):
     """One option's parameter -> its normalised value (None when left out); raises on a bad one."""
-    value = params.get(option.name)
     if option.name == 'labels':
         return _labels(params)
     if option.name == 'driver_options':
         return _driver_options(params)
-    if option.kind == 'bool':
-        if value is not None and not isinstance(value, bool):
-            raise LabnetDockerError('%s must be a boolean, got %r' % (option.name, value))
-        return value
-    if option.kind == 'map':
-        return _options(value, option.name)
-    if option.kind == 'pools':
-        return normalize_pools(value or None, values.get('enable_ipv6'))
+    value = option.kind.normalise(option, params.get(option.name), values)
     if option.name in ('driver', 'ipam_driver'):
-        text = _text(value)
-        problem = driver_case_problem(option.name, text)
+        problem = driver_case_problem(option.name, value)
         if problem:
-            raise LabnetDockerError('%s %r %s' % (option.name, value, problem))
-        return text
-    return _text(value)  # a choice's values are checked by the argument spec (derived from the row), nowhere else
+            raise LabnetDockerError('%s %r %s' % (option.name, params.get(option.name), problem))
+    return value
 
 
 def spec_from_params(params):
     """Module parameters -> :class:`NetworkSpec`; raises on the first bad value (no I/O)."""
-    name = _text(params.get('name'))
+    name = text_value(params.get('name'))
     if not name:
         raise LabnetDockerError('name must not be empty')
     problem = name_problem(str(params['name']))
@@ -168,7 +132,7 @@ def spec_from_params(params):
     labels_mode = params.get('labels_mode') or 'subset'
     values = {}
     # Scalars first: the pools are checked against enable_ipv6.
-    for option in sorted(OPTIONS, key=lambda option: option.kind in ('map', 'pools')):
+    for option in sorted(OPTIONS, key=lambda option: not option.kind.scalar):
         values[option.name] = _parse(option, params, values)
     spec = NetworkSpec(name=name, labels_mode=labels_mode, **values)
     check_combination(spec, spec.config_only, spec.config_from)
@@ -211,23 +175,9 @@ def clear_excluded(values):
     return values
 
 
-def _read(option, value):
-    """An option's value as inspect reports it -> the form it is compared in."""
-    if option.kind == 'bool':
-        # An engine older than the option does not report it: it has the older engines' value.
-        return bool(option.older_default) if value is None else bool(value)
-    if option.kind == 'map':
-        return dict(value or {})
-    if option.kind == 'pools':
-        return pools_from_inspect(value)
-    if value is None or value == '':
-        return option.empty
-    return value
-
-
 def actual_from_inspect(network):
     """The compared fields of an existing network (inspect result or listing row)."""
-    return dict((option.name, _read(option, read_value(network, option))) for option in OPTIONS)
+    return dict((option.name, option.kind.read(option, read_value(network, option))) for option in OPTIONS)
 
 
 def wanted_value(spec, field, actual):
@@ -284,9 +234,7 @@ def merge_spec(spec, actual):
     for option in OPTIONS:
         owner = option.kept_with
         if owner and getattr(spec, owner) is not None and not _same(owner, getattr(spec, owner), actual.get(owner)):
-            values[option.name] = getattr(spec, option.name)
-            if option.kind == 'map' and values[option.name] is None:
-                values[option.name] = {}
+            values[option.name] = option.kind.dropped(getattr(spec, option.name))
     if values['enable_ipv6'] is False and values['ipam_config']:
         values['ipam_config'] = [pool for pool in values['ipam_config'] if ':' not in pool['subnet']]
     if values['enable_ipv4'] is False and values['ipam_config'] and spec.ipam_config is None:
@@ -298,25 +246,6 @@ def _same(field, want, have):
     if BY_NAME[field].compare == DRIVER:
         return driver_name(want) == driver_name(have)
     return want == have
-
-
-def _pool_body(pool):
-    body = {'Subnet': pool['subnet']}
-    if pool.get('ip_range'):
-        body['IPRange'] = pool['ip_range']
-    if pool.get('gateway'):
-        body['Gateway'] = pool['gateway']
-    if pool.get('aux_addresses'):
-        body['AuxiliaryAddresses'] = dict(pool['aux_addresses'])
-    return body
-
-
-def _api_value(option, value):
-    if option.kind == 'pools':
-        return [_pool_body(pool) for pool in value]
-    if option.kind == 'map':
-        return dict(value)
-    return value
 
 
 def create_body(spec, mark_managed=True):
@@ -334,7 +263,7 @@ def create_body(spec, mark_managed=True):
             value = option.empty
         if value is None or (option.body == TRUTHY and not value):
             continue
-        write_value(body, option, _api_value(option, value))
+        write_value(body, option, option.kind.body(value))
     if mark_managed and 'Labels' in body:
         body['Labels'].update(managed_labels())
     return body
@@ -357,14 +286,7 @@ def planned_row(spec, config_row=None):
     row = {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Containers': {}}
     for option in OPTIONS:
         source = config_row if spec.config_from and config_row and option.config_from_clears else body
-        value = read_value(source, option)
-        if option.kind == 'bool':
-            value = _read(option, value)
-        elif option.kind in ('map', 'pools'):
-            value = value or ({} if option.kind == 'map' else [])
-        elif not value:
-            value = option.planned(spec) if callable(option.planned) else option.planned
-        write_value(row, option, value)
+        write_value(row, option, option.kind.planned(option, read_value(source, option), spec))
     return row
 
 
