@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # `make test LABNET_ENGINES=host,docker28` picks engines of the matrix (docs/engines.md); empty means all.
 export LABNET_ENGINES
 
-.PHONY: setup engines test test-steps lint sanity matrix unit integration lab lab-down classroom classroom-run classroom-down bench bench-classroom docs clean
+.PHONY: setup engines test test-steps check lint sanity matrix unit integration lab lab-down classroom classroom-run classroom-down bench bench-classroom docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -44,6 +44,17 @@ test-steps:
 	$(STEP) matrix -- $(SUBMAKE) matrix
 	$(STEP) pytest -- env LABNET_REQUIRE_PRIVATE_ENGINE=1 LABNET_TEST_PROFILE=$(PROFILE) \
 	  $(BIN)/pytest -n $(TEST_JOBS) --durations=30 tests/unit tests/integration
+
+## The fast inner loop while you work (docs/testing.md): lint beside the unit tests and the module tests on the
+## host's engine (not the ssh:// ones, which start a lab machine). `make test` stays the whole proof and what CI runs.
+check: setup
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory -o setup lint >build/check-lint.log 2>&1 & lint=$$!; \
+	LABNET_ENGINES=host $(BIN)/pytest -q -n $(TEST_JOBS) tests/unit tests/integration/modules \
+	  --ignore tests/integration/modules/test_ssh_engine.py; rc=$$?; \
+	wait $$lint; lint_rc=$$?; cat build/check-lint.log; \
+	echo "make check: wall time $$(( $$(date +%s) - start )) s, pytest exit $$rc, lint exit $$lint_rc"; \
+	[ $$rc -eq 0 ] && [ $$lint_rc -eq 0 ]
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
 ## checkouts linting at the same time from seeing each other's copy (offline mode shares ~/.ansible).
