@@ -18,7 +18,9 @@ with what was asked (defaults, engine versions and image settings would make eve
 container that shares another's network namespace (``network_mode: container:<owner>``) is planned
 after its owner; when its owner is created or re-created it is re-created (its mode names the old
 owner's ID), and when its owner is started or restarted it is restarted (the namespace it joined is
-gone). Undeclared containers of the lab are removed, members before their owners.
+gone). The same holds when a run was killed between the two: a member whose ``container:<id>`` names
+an earlier owner is re-created, and one whose owner started after it is restarted. Undeclared containers
+of the lab are removed, members before their owners.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, is_running
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+from ansible_collections.labnet.docker.plugins.module_utils.common.timespec import parse_timestamp
 
 SPEC_LABEL = 'labnet.docker.lab.spec'
 
@@ -57,6 +60,32 @@ def _recorded(record):
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def _joined_another(member, owner):
+    """Whether a member's inspect record names, as its ``container:<id>`` mode, a container that is not ``owner``.
+
+    The daemon resolves ``container:<name>`` to the owner's ID when it creates the member: after the owner
+    is re-created (by hand, or by a run killed before it re-created the member) the member still points
+    at the old ID. Listing rows carry the mode too; without an ID there (a name), nothing can be told.
+    """
+    mode = ((member.get('HostConfig') or {}).get('NetworkMode') or '')
+    if owner is None or not mode.startswith('container:'):
+        return False
+    target = mode.split(':', 1)[1]
+    return len(target) == 64 and target != owner.get('Id')
+
+
+def _started_after(owner, member):
+    """Whether ``owner`` was (re)started after ``member``: the namespace the member joined is gone then.
+
+    Inspect records only (``State.StartedAt``); listing rows tell nothing.
+    """
+    def started(record):
+        state = (record or {}).get('State')
+        return parse_timestamp(state.get('StartedAt') or '') if isinstance(state, dict) else None
+    owner_started, member_started = started(owner), started(member)
+    return owner_started is not None and member_started is not None and owner_started > member_started
 
 
 def drift(declared, recorded):
@@ -139,6 +168,12 @@ def plan_containers(declared, records, owners_of_records=None):
         elif owner_step is not None:
             step = ContainerStep('restart', name, 'owner %s %sed: the network namespace it joined is gone'
                                  % (owner_step.name, owner_step.action))
+        elif ctr.get('owner') and _joined_another(record, records.get(ctr['owner'])):
+            step = ContainerStep('recreate', name, 'it shares the namespace of an earlier %s (re-created since)'
+                                 % ctr['owner'])
+        elif ctr.get('owner') and is_running(record) and _started_after(records.get(ctr['owner']), record):
+            step = ContainerStep('restart', name, 'owner %s started after it: the network namespace it joined is gone'
+                                 % ctr['owner'])
         elif not is_running(record):
             step = ContainerStep('start', name, 'not running')
         else:

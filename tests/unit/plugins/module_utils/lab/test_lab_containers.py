@@ -129,3 +129,31 @@ def test_records_by_name_takes_inspect_records_and_listing_rows():
         ('recreate', 'db', 'no recorded spec (made by another version, or by hand)')]
     assert plan_containers([ctr('web')], records_by_name(rows[:1])) == []
     assert plan_containers([], {'db': rows[1]}) == [ContainerStep('remove', 'db', 'not in the lab any more')]
+
+
+def inspected(name, spec, started, mode=None, ident=None):
+    found = record(name, spec=spec)
+    found['Id'] = ident or name[0] * 64
+    found['State']['StartedAt'] = started
+    if mode:
+        found['HostConfig'] = dict(NetworkMode=mode)
+    return found
+
+
+@pytest.mark.parametrize('member_mode, owner_started, member_started, expected', [
+    # as it should be: the member joined this owner after it started
+    ('container:' + 'o' * 64, '2026-12-08T01:00:00.5Z', '2026-12-08T01:00:01.25Z', []),
+    # the owner was re-created and the run killed before its member was: the member names the old ID
+    ('container:' + 'x' * 64, '2026-12-08T01:00:00Z', '2026-12-08T01:00:01Z',
+     [('recreate', 'member', 'it shares the namespace of an earlier owner (re-created since)')]),
+    # the owner was restarted after its member (by hand, or a killed run): the member is restarted
+    ('container:' + 'o' * 64, '2026-12-08T01:00:02.123456789Z', '2026-12-08T01:00:02.12345Z',
+     [('restart', 'member', 'owner owner started after it: the network namespace it joined is gone')]),
+    # a mode by name (a listing row, or an engine that keeps the name) tells nothing about the owner's ID
+    ('container:owner', '2026-12-08T01:00:00Z', '2026-12-08T01:00:01Z', []),
+])
+def test_a_member_left_behind_by_its_owner_is_seen_from_state(member_mode, owner_started, member_started, expected):
+    declared = [ctr('owner', OWNER_SPEC), ctr('member', MEMBER_SPEC, owner='owner')]
+    existing = {'owner': inspected('owner', OWNER_SPEC, owner_started, ident='o' * 64),
+                'member': inspected('member', MEMBER_SPEC, member_started, mode=member_mode)}
+    assert steps(plan_containers(declared, existing)) == expected
