@@ -259,6 +259,30 @@ class DockerApi:
         with self._errors('listing containers'):
             return self.api.containers(all=True, filters=filters) or []
 
+    def create_container(self, name, body):
+        """Create container ``name`` from an Engine API create body; returns its ID."""
+        with self._errors('creating container %s' % name):
+            response = self.api._post_json(self.api._url('/containers/create'), data=body, params={'name': name})
+            return self.api._result(response, True)['Id']
+
+    def start_container(self, container):
+        with self._errors('starting container %s' % container):
+            self.api.start(container)
+
+    def restart_container(self, container, timeout=10):
+        """Restart (or start) a container, giving it ``timeout`` seconds to stop."""
+        with self._read_timeout(timeout + 60), self._errors('restarting container %s' % container):
+            self.api.restart(container, timeout=timeout)
+
+    def remove_container(self, container):
+        """Remove a container, running or not, with its anonymous volumes; False when it was gone already."""
+        with self._errors('removing container %s' % container):
+            try:
+                self.api.remove_container(container, v=True, force=True)
+            except NotFound:
+                return False
+        return True
+
     @contextmanager
     def _read_timeout(self, seconds):
         """The client's read timeout at least ``seconds`` while the block runs, for every thread in one.

@@ -8,6 +8,8 @@ Entry points:
 
 - :func:`spec_label` - the declared spec of a container as the text of its :data:`SPEC_LABEL` label
   (canonical JSON), so a later run can tell, field by field, whether the declaration changed.
+- :func:`declared_spec` / :func:`create_body` - a lab container (lab.spec's container parameters) ->
+  the spec its label records, and the Engine API create body that carries that label.
 - :func:`plan_containers` - declared containers plus the records of the lab's containers already on
   the daemon -> the ordered :class:`ContainerStep` list (create, recreate, start, restart, remove), each
   with its reason; raises one LabnetDockerError naming every container that cannot be planned.
@@ -26,11 +28,13 @@ of the lab are removed, members before their owners.
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, is_running
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.timespec import parse_timestamp
+from ansible_collections.labnet.docker.plugins.module_utils.lab.spec import PORT_RE
 
 SPEC_LABEL = 'labnet.docker.lab.spec'
 
@@ -46,6 +50,61 @@ class ContainerStep:
 def spec_label(spec):
     """The label text that records ``spec`` (a JSON-able dict): sorted keys, no spaces (pure)."""
     return json.dumps(spec, sort_keys=True, separators=(',', ':'))
+
+
+# What a container is declared with, of lab.spec's container parameters: a change to any of these re-creates
+# it. Its endpoints are not among them: topology converges those by connecting and reconnecting.
+DECLARED = ('image', 'command', 'network_mode', 'published_ports', 'publish_all_ports', 'dns_servers')
+
+
+def declared_spec(params):
+    """The spec a lab container's label records: the DECLARED fields of its parameters (pure)."""
+    spec = dict((key, params.get(key)) for key in DECLARED)
+    spec['published_ports'] = sorted(spec['published_ports'] or [])
+    spec['publish_all_ports'] = bool(spec['publish_all_ports'])
+    return spec
+
+
+def _port_bindings(ports):
+    """``ExposedPorts`` and ``HostConfig.PortBindings`` of ``[address:][host_port:]container_port[/protocol]`` texts."""
+    exposed, bindings = {}, {}
+    for text in ports:
+        match = PORT_RE.match(str(text))
+        key = '%s/%s' % (match.group('ctr'), match.group('proto') or 'tcp')
+        exposed[key] = {}
+        bindings.setdefault(key, []).append(dict(HostIp=(match.group('ip') or '').strip('[]'),
+                                                 HostPort=match.group('host') or ''))
+    return exposed, bindings
+
+
+def create_body(params):
+    """The Engine API body that creates the container ``params`` declare (lab.spec's parameters), labelled
+    with its :func:`declared_spec` (pure). Its first network's endpoint (fixed address, aliases) is set at
+    create, as ``docker run --network --ip --network-alias`` does."""
+    command = params.get('command')
+    if isinstance(command, str):
+        command = shlex.split(command)
+    exposed, bindings = _port_bindings(params.get('published_ports') or [])
+    host = dict(NetworkMode=params['network_mode'], PortBindings=bindings,
+                PublishAllPorts=bool(params.get('publish_all_ports')))
+    if params.get('dns_servers') is not None:
+        host['Dns'] = list(params['dns_servers'])
+    labels = dict(params.get('labels') or {})
+    labels[SPEC_LABEL] = spec_label(declared_spec(params))
+    body = dict(Image=params['image'], Cmd=command, Labels=labels, ExposedPorts=exposed, HostConfig=host)
+    endpoints = {}
+    for endpoint in params.get('networks') or []:
+        config = {}
+        addresses = dict((key, endpoint[name]) for name, key in (('ipv4_address', 'IPv4Address'),
+                                                                  ('ipv6_address', 'IPv6Address')) if endpoint.get(name))
+        if addresses:
+            config['IPAMConfig'] = addresses
+        if endpoint.get('aliases'):
+            config['Aliases'] = list(endpoint['aliases'])
+        endpoints[endpoint['name']] = config
+    if endpoints:
+        body['NetworkingConfig'] = dict(EndpointsConfig=endpoints)
+    return body
 
 
 def _labels(record):

@@ -37,8 +37,9 @@ CONTAINER_KEYS = ('name', 'image', 'command', 'networks', 'network_mode', 'publi
 ENDPOINT_KEYS = ('name', 'ipv4_address', 'ipv6_address', 'aliases')
 PROBE_KEYS = ('from', 'to', 'kind', 'port', 'url', 'status', 'address', 'count', 'expect', 'timeout')
 NAME_RE = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
-# [ip:][host_port:]container_port[/proto]; an IPv6 host address goes in brackets.
-PORT_RE = re.compile(r'^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+):)?(?:(?P<host>\d*):)?(?P<ctr>\d+)(?:/(?P<proto>tcp|udp|sctp))?$')
+# [ip:][host_port:]container_port[/proto]; an IPv6 host address goes in brackets, an IPv4 one has its dots
+# (so 8088:80 is a host port and a container port, as for docker run -p).
+PORT_RE = re.compile(r'^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|\d+\.[0-9.]+):)?(?:(?P<host>\d*):)?(?P<ctr>\d+)(?:/(?P<proto>tcp|udp|sctp))?$')
 
 
 def _present(entry):

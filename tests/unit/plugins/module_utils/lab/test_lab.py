@@ -164,3 +164,9 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(LabnetDockerError) as caught:
         lab_plan({'containers': [{'name': 'x', 'networks': ['ghost']}, {'name': 'bad name'}]}, 'unit')
     assert "'ghost'" in str(caught.value) and "'bad name'" in str(caught.value)
+
+
+@pytest.mark.parametrize('port', ['8088:80', '80', '53/udp', '127.0.0.1::80', '[::1]:8080:80', '0.0.0.0:8088:80/tcp'])
+def test_published_ports_take_every_docker_run_form(port):
+    plan = lab_plan({'containers': [{'name': 'web', 'published_ports': [port]}]}, 'unit')
+    assert plan['containers'][0]['published_ports'] == [port]

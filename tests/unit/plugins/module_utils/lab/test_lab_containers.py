@@ -4,7 +4,8 @@ import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.lab.containers import (
-    SPEC_LABEL, ContainerStep, drift, owner_order, plan_containers, records_by_name, spec_label)
+    SPEC_LABEL, ContainerStep, create_body, declared_spec, drift, owner_order, plan_containers, records_by_name,
+    spec_label)
 
 WEB = dict(image='labnet/busybox:latest', command=['httpd', '-f'], network_mode='lab-front')
 
@@ -157,3 +158,42 @@ def test_a_member_left_behind_by_its_owner_is_seen_from_state(member_mode, owner
     existing = {'owner': inspected('owner', OWNER_SPEC, owner_started, ident='o' * 64),
                 'member': inspected('member', MEMBER_SPEC, member_started, mode=member_mode)}
     assert steps(plan_containers(declared, existing)) == expected
+
+
+PARAMS = dict(name='lab-web', image='labnet/busybox:latest', command='httpd -f -p "80"', pull='never',
+              state='started', labels={'labnet.docker.lab': 'demo'}, network_mode='lab-front',
+              networks=[dict(name='lab-front', ipv4_address='10.1.0.5', aliases=['www'])],
+              published_ports=['127.0.0.1:8090:80', '[::1]:8090:80', '53/udp', '9000:9000'], publish_all_ports=False,
+              dns_servers=['127.0.0.1'])
+
+
+def test_create_body_is_what_docker_run_sends():
+    body = create_body(PARAMS)
+    assert body == dict(
+        Image='labnet/busybox:latest', Cmd=['httpd', '-f', '-p', '80'],
+        Labels={'labnet.docker.lab': 'demo', SPEC_LABEL: spec_label(declared_spec(PARAMS))},
+        ExposedPorts={'80/tcp': {}, '53/udp': {}, '9000/tcp': {}},
+        HostConfig=dict(NetworkMode='lab-front', PublishAllPorts=False, Dns=['127.0.0.1'], PortBindings={
+            '80/tcp': [dict(HostIp='127.0.0.1', HostPort='8090'), dict(HostIp='::1', HostPort='8090')],
+            '53/udp': [dict(HostIp='', HostPort='')], '9000/tcp': [dict(HostIp='', HostPort='9000')]}),
+        NetworkingConfig=dict(EndpointsConfig={'lab-front': dict(IPAMConfig=dict(IPv4Address='10.1.0.5'),
+                                                                 Aliases=['www'])}))
+
+
+def test_a_member_shares_its_owners_namespace_and_sets_no_resolver():
+    member = dict(name='lab-side', image='img', command=['sleep', '9'], labels={}, network_mode='container:lab-web',
+                  published_ports=[], publish_all_ports=False)
+    body = create_body(member)
+    assert body['HostConfig'] == dict(NetworkMode='container:lab-web', PortBindings={}, PublishAllPorts=False)
+    assert 'NetworkingConfig' not in body and body['Cmd'] == ['sleep', '9']
+
+
+@pytest.mark.parametrize('change, fields', [
+    (dict(image='other'), ['image']),
+    (dict(published_ports=list(reversed(PARAMS['published_ports']))), []),  # the order of ports is no change
+    (dict(networks=[dict(name='lab-front', aliases=['other'])]), []),     # endpoints are topology's to converge
+    (dict(labels={'labnet.docker.lab': 'demo', 'x': 'y'}), []),
+    (dict(dns_servers=['127.0.0.53'], publish_all_ports=True), ['dns_servers', 'publish_all_ports']),
+])
+def test_only_the_declared_fields_recreate(change, fields):
+    assert drift(declared_spec(dict(PARAMS, **change)), declared_spec(PARAMS)) == fields
