@@ -16,7 +16,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.client import
 from ansible_collections.labnet.docker.plugins.module_utils.common.connection import connect
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
-from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks
+from ansible_collections.labnet.docker.plugins.module_utils.prune.apply import prune_networks
 from ansible_collections.labnet.docker.tests.integration.harness import create_network, play, remove_prefixed, run_tasks, task
 from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
 from ansible_collections.labnet.docker.tests.integration.reliability.rel_snapshot import lost, snapshot

@@ -1,8 +1,9 @@
 import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import (
-    PruneFilters, labels_match, network_users, passes_filters, protected_reason, prune_filters)
+from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import network_users, protected_reason
+from ansible_collections.labnet.docker.plugins.module_utils.prune.spec import (
+    PruneFilters, labels_match, passes_filters, prune_filters)
 from ansible_collections.labnet.docker.plugins.module_utils.common.timespec import SECOND
 
 NOW = 1714564800 * SECOND  # 2024-05-01T12:00:00Z
