@@ -89,8 +89,9 @@ def plan_prune(filters, rows, journals, reader):
         if not passes_filters(row, filters):
             continue
         reason = protected_reason(row)
-        if journal.is_journal(row):
-            reason = 'journal of an interrupted change to network %s' % journal.owner_of(row)
+        record = journal.parse(row)
+        if record:
+            reason = 'journal of an interrupted change to network %s' % record['network']
         elif row.get('Name') in pending:
             reason = 'an interrupted change is recorded for it (journal %s)' % pending[row['Name']]
         if reason:
