@@ -119,7 +119,7 @@ filters:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.connection import DOCKER_COMMON_ARGS, run_module
-from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks
+from ansible_collections.labnet.docker.plugins.module_utils.prune.apply import prune_networks
 
 
 def main():

@@ -204,7 +204,7 @@ attachments:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.connection import DOCKER_COMMON_ARGS, run_module
-from ansible_collections.labnet.docker.plugins.module_utils.topology.plan import converge_topology
+from ansible_collections.labnet.docker.plugins.module_utils.topology.apply import converge_topology
 
 
 def run(api, module):

@@ -15,6 +15,8 @@ here) and answers the way the daemon does, as far as the collection reads it:
   see common/journal.py) go to ``journal_calls`` instead, so the calls read as the change itself.
 - ``reads``: (method, argument) of every read; ``runs``: (container, argv, user) of every exec, answered
   by ``answer(argv) -> (exit code, output)``.
+- :class:`ReadOnlyFakeApi`: the same daemon whose every write (``WRITES``) fails the test and is kept in
+  ``refused``; what planners and readers run against.
 
 What it does not model: the daemon choosing a subnet (a network made without pools has none), and
 name conflicts (like two racing creates before API 1.44, both succeed).
@@ -28,6 +30,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.errors import
 
 # Methods of the fake that DockerApi does not have: ways for a test to set the daemon up.
 FAKE_ONLY = ('add_network', 'add_container')
+# The client methods that change the daemon (ReadOnlyFakeApi refuses each); every other one only reads.
+WRITES = ('create_network', 'remove_network', 'remove_unused_network', 'connect', 'disconnect', 'exec_run')
 
 
 def network(name, net_id=None, subnets=(), labels=None, **fields):
@@ -251,3 +255,37 @@ class FakeApi:
     def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
         self.runs.append((container, cmd, user))
         return self.answer(cmd)
+
+
+class ReadOnlyFakeApi(FakeApi):
+    """A FakeApi on which every write fails the test: planners and readers must never write.
+
+    A refused write raises AssertionError (no LabnetDockerError handler swallows it) and is kept
+    in ``refused`` (method, arguments), so that even a broad ``except`` cannot hide it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused = []
+
+    def _refuse(self, method, *args):
+        self.refused.append((method,) + args)
+        raise AssertionError('%s%r called on a read-only API' % (method, args))
+
+    def create_network(self, body):
+        self._refuse('create_network', body)
+
+    def remove_network(self, net_id):
+        self._refuse('remove_network', net_id)
+
+    def remove_unused_network(self, net_id):
+        self._refuse('remove_unused_network', net_id)
+
+    def connect(self, net_id, container, endpoint_config):
+        self._refuse('connect', net_id, container, endpoint_config)
+
+    def disconnect(self, net_id, container, force=False):
+        self._refuse('disconnect', net_id, container, force)
+
+    def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
+        self._refuse('exec_run', container, cmd)

@@ -8,11 +8,11 @@ Entry points:
 - :func:`apply_plan` runs the steps of an AttachmentPlan (from
   attachment.plan_attachment) in order, recording each in a ChangeTracker;
   in check mode it records without calling the daemon.
-- :func:`fetch_state` reads what plan_attachment needs for one task.
 - :func:`attachment_result` builds the module result from a plan and its tracker.
-- :func:`converge_attachment` is the whole of one network_attachment task; with
-  ``exclusive`` it also plans the disconnects of the containers the task does not
-  list (attachment.strays).
+- :func:`converge_attachment` is the whole of one network_attachment task: it reads
+  (attachment.read.read_facts), plans (attachment.plan.plan_attachment or, with
+  ``exclusive``, attachment.strays.plan_exclusive, which also disconnects the containers
+  the task does not list), then applies.
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ from ansible_collections.labnet.docker.plugins.module_utils.common import journa
 from ansible_collections.labnet.docker.plugins.module_utils.network import recovery
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import plan_attachment, result_differences
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.spec import attachment_from_params
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.strays import (
-    exclusive_problems, find_strays, stray_steps, without_strays)
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.read import read_facts
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.strays import plan_exclusive
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, race_budget
 from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
-from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, endpoint_on, half_made
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import endpoint_on, half_made
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import find_containers, find_network
 
 # How the daemon words its refusal of a fixed address on a subnet it picked itself.
 NO_USER_SUBNET = 'supported only when connecting to networks with user configured subnets'
@@ -154,23 +153,6 @@ def _explain(msg, network_name, step):
     return msg
 
 
-def fetch_state(api, attachment, exclusive=False):
-    """(network, records, others) for plan_attachment, read from the daemon for one task.
-
-    The containers are found in one listing by the rule every module uses (common.lookup.pick:
-    an ambiguous ID prefix is refused), then inspected. ``others`` are the listing rows of the
-    network's containers, running or not, when a fixed address needs its holders or ``exclusive``
-    needs the containers the task does not list.
-    """
-    network = find_network(api, attachment.network)
-    rows = api.list_containers()
-    records = find_containers(api, attachment.containers, rows)
-    others = []
-    if network is not None and attachment.state == 'present' and (attachment.fixed_addresses or exclusive):
-        others = [member.record for member in attached(network, rows)]
-    return network, records, others
-
-
 def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
     """The module result: one entry per requested container, in the order asked.
 
@@ -218,33 +200,6 @@ def attachment_result(plan, tracker, records, refs, check_mode=False, api=None):
     )
 
 
-def _plan(api, attachment, network, records, others, exclusive):
-    """plan_attachment's plan; with ``exclusive``, preceded by disconnecting the containers the task does not list.
-
-    The strays go first, so an address one of them holds is free for the listed container
-    that asks for it; they are taken out of what the address-holder check sees.
-    """
-    # An inspect result lists the network's live endpoints, which tells half-made ones apart.
-    members = set(network.get('Containers') or {}) if network else None
-    if network and any(half_made(record, network, members) for record in records):
-        # The network was read before the containers: one another client connected in between
-        # looks half-made. Read it again, now after the containers, to be sure.
-        fresh = api.inspect_network(network['Id'])
-        members = set((fresh or {}).get('Containers') or {})
-    if not exclusive:
-        return plan_attachment(attachment, network, records, api.api_version, others, members)
-    problems = exclusive_problems(attachment.state, network, attachment.network)
-    if problems:
-        raise LabnetDockerError('; '.join(problems), problems=problems)
-    strays = find_strays(network, [record['Id'] for record in records if record], others) if network else []
-    if strays:
-        network, others = without_strays(network, others, strays)
-    plan = plan_attachment(attachment, network, records, api.api_version, others, members)
-    # Inspect records, not listing rows: only they carry the aliases and driver options shown in the diff.
-    plan.steps[:0] = stray_steps(network, [api.inspect_container(row['Id']) for row in strays], attachment.force)
-    return plan
-
-
 def converge_attachment(api, params, check_mode=False):
     """One network_attachment task: read, plan (refusing before any change), apply, report.
 
@@ -263,8 +218,9 @@ def converge_attachment(api, params, check_mode=False):
         try:
             found, said = recovery.recover(api, [attachment.network], check_mode)
             recovered, warnings = recovered + found, warnings + said
-            network, records, others = fetch_state(api, attachment, exclusive)
-            plan = _plan(api, attachment, network, records, others, exclusive)
+            facts = read_facts(api, attachment, exclusive)
+            plan = plan_exclusive(attachment, facts) if exclusive else plan_attachment(
+                attachment, facts.network, facts.records, facts.api_version, facts.others, facts.members)
             tracker = apply_plan(api, plan, check_mode)
         except LabnetDockerError as exc:
             raced = exc.details.get('busy') or any(text in exc.msg for text in RACED)
@@ -283,7 +239,7 @@ def converge_attachment(api, params, check_mode=False):
                 raise LabnetDockerError(exc.msg, **dict(exc.details, changed=True, actions=actions,
                                                         recovered=recovered))
             raise
-        result = attachment_result(plan, tracker, records, attachment.containers, check_mode, api)
+        result = attachment_result(plan, tracker, facts.records, attachment.containers, check_mode, api)
         if earlier:
             result['actions'] = list(earlier.get('actions') or []) + result['actions']
             result['changed'] = result['changed'] or bool(earlier.get('changed'))

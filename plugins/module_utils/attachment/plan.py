@@ -4,13 +4,14 @@
 """Containers attached to a network as desired state: validate and plan (pure).
 
 Entry points, meant to be reused by modules that converge many attachments
-after one listing of networks and containers (see attachment.apply for the
-executor and the single-task flow):
+after one listing of networks and containers (see attachment.read for what one task
+reads, attachment.apply for the executor and the single-task flow):
 
 - :func:`plan_attachment` takes an :class:`Attachment` (``attachment.spec``) plus state already fetched
   (the network's inspect result, one container inspect record per requested
   container, the Engine API version, and optionally other containers' records
-  to find who holds a fixed address) and returns an :class:`AttachmentPlan`:
+  to find who holds a fixed address: an :class:`AttachmentFacts` from attachment.read
+  holds them for one task) and returns an :class:`AttachmentPlan`:
   ordered connect / disconnect / reconnect steps with their differences. It
   raises one LabnetDockerError listing every problem, so nothing is applied
   unless every container of the task can be handled.
@@ -49,6 +50,17 @@ class Step:
     force: bool = False
     verify_subnet: bool = False  # ask the daemon whether the fixed address is allowed before disconnecting
     repair: bool = False  # the container's record holds a half-made endpoint on the network (see half_made)
+
+
+@dataclass
+class AttachmentFacts:
+    """What planning one task needs, read before planning (attachment.read.read_facts)."""
+    network: dict | None  # the network's inspect result; None when it does not exist
+    records: list  # the inspect record of each of the task's containers, in order (None: not found)
+    api_version: str
+    others: list = field(default_factory=list)  # listing rows of the network's containers: address holders, strays
+    members: set | None = None  # IDs of the containers the network's inspect lists (see half_made)
+    strays: dict = field(default_factory=dict)  # exclusive: {ID: inspect record} of the network's other containers
 
 
 @dataclass

@@ -6,8 +6,10 @@
 A task with ``exclusive: true`` asks for exactly its containers on the network; every other
 container connected to it (running, created or stopped) is a stray and gets disconnected.
 
-Entry points (attachment.apply calls them around attachment.plan.plan_attachment):
+Entry points:
 
+- :func:`plan_exclusive` - the plan of an ``exclusive`` task: attachment.plan.plan_attachment's,
+  preceded by the strays' disconnects (from the :class:`AttachmentFacts` attachment.read read).
 - :func:`exclusive_problems` - why ``exclusive`` cannot be used for this task ([] when it can).
 - :func:`find_strays` - the stray records among a listing of the network's containers.
 - :func:`without_strays` - the network and listing with the strays taken out, so that an
@@ -17,9 +19,10 @@ Entry points (attachment.apply calls them around attachment.plan.plan_attachment
 
 from __future__ import annotations
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import Step, configured_view
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import Step, configured_view, plan_attachment
 from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, container_name, live_endpoint
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS
 
 
@@ -72,3 +75,23 @@ def stray_steps(network, records, force=False):
         steps.append(Step('disconnect', container_name(record), cid,
                           before=configured_view(endpoint_from_inspect(endpoint, cid)), force=force))
     return steps
+
+
+def plan_exclusive(attachment, facts):
+    """plan_attachment's plan for ``facts``, preceded by disconnecting the containers the task does not list.
+
+    The strays go first, so an address one of them holds is free for the listed container
+    that asks for it; they are taken out of what the address-holder check sees. Their steps
+    come from their inspect records (``facts.strays``): only those carry the aliases and driver
+    options shown in the diff.
+    """
+    network, others = facts.network, facts.others
+    problems = exclusive_problems(attachment.state, network, attachment.network)
+    if problems:
+        raise LabnetDockerError('; '.join(problems), problems=problems)
+    strays = find_strays(network, [record['Id'] for record in facts.records if record], others) if network else []
+    if strays:
+        network, others = without_strays(network, others, strays)
+    plan = plan_attachment(attachment, network, facts.records, facts.api_version, others, facts.members)
+    plan.steps[:0] = stray_steps(network, [facts.strays.get(row['Id']) for row in strays], attachment.force)
+    return plan

@@ -1,22 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright: labnet.docker contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Helpers for planning a topology from two listings, networks and containers (pure).
+"""What topology's planners read: two listings, networks and containers, and little else (reads only).
 
 The decisions themselves are the single-item modules' (network.plan.plan_network,
-attachment.plan_attachment); these functions read what those need out of the two
+attachment.plan_attachment); the reader here answers what those need out of the two
 listings, so that a run with nothing to change costs two API calls whatever its size.
+
+Entry points:
+
+- :class:`ListingReader` - the reader topology.plan.plan_topology is given: the container
+  listing, network facts from the network listing, a removal's endpoints from the container
+  listing; it reads the daemon only for a recreate's endpoints (network.read.ApiReader) and
+  for containers' inspect records.
+- :func:`endpoints_from_listing`, :func:`duplicate_facts` - what it answers from the listings.
 """
 
 from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, is_running
-from ansible_collections.labnet.docker.plugins.module_utils.common.labels import is_managed
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import DAEMON_NETWORKS
-
-# Endpoint fields a container listing row does not carry (the daemon leaves them null there).
-INSPECT_ONLY_FIELDS = ('aliases', 'links')
+from ansible_collections.labnet.docker.plugins.module_utils.network.plan import NetworkFacts, choose_network
+from ansible_collections.labnet.docker.plugins.module_utils.network.read import ApiReader
 
 
 def endpoints_from_listing(network, container_rows):
@@ -37,15 +42,33 @@ def duplicate_facts(rows, container_rows):
             for row in rows]
 
 
-def purge_candidates(rows, listed_names, lab):
-    """Managed networks (of ``lab`` when given) that the topology does not list; never the daemon's own."""
-    listed = set(listed_names)
-    return sorted((row for row in rows
-                   if row.get('Name') not in listed and row.get('Name') not in DAEMON_NETWORKS
-                   and is_managed(row.get('Labels'), lab)),
-                  key=lambda row: (row.get('Name') or '', row.get('Id') or ''))
+class ListingReader(ApiReader):
+    """The topology's reader: ``containers`` is the container listing already read.
 
+    For plan_network, a removal's endpoints come from that listing; a recreate's are
+    inspected (it restores aliases, links and driver options). One reader serves a whole
+    task, so the engine's drivers or swarm role are read once at most.
+    """
 
-def needs_inspect(settings):
-    """Whether comparing ``settings`` needs the container's inspect record, not just its listing row."""
-    return any(settings.get(name) is not None for name in INSPECT_ONLY_FIELDS)
+    def __init__(self, api, containers):
+        super().__init__(api)
+        self.containers = containers
+
+    @property
+    def api_version(self):
+        return self.api.api_version
+
+    def facts(self, name, rows):
+        """network.plan.NetworkFacts for ``name`` from the listing ``rows`` (as network.read.network_facts does)."""
+        kept, duplicates = choose_network(rows, name)
+        return NetworkFacts(network=kept, rows=rows, api_version=self.api_version,
+                            duplicates=duplicate_facts(duplicates, self.containers))
+
+    def endpoints(self, network, verb):
+        if verb == 'remove':
+            return endpoints_from_listing(network, self.containers)
+        return super().endpoints(network, verb)
+
+    def records(self, rows):
+        """The inspect record of each container listing row (None where the row is None)."""
+        return [self.api.inspect_container(row['Id']) if row else None for row in rows]

@@ -16,7 +16,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.client import
 from ansible_collections.labnet.docker.plugins.module_utils.common.connection import connect
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.apply import ensure_network
-from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import prune_networks
+from ansible_collections.labnet.docker.plugins.module_utils.prune.apply import prune_networks
 from ansible_collections.labnet.docker.tests.integration.harness import create_network, play, remove_prefixed, run_tasks, task
 from ansible_collections.labnet.docker.tests.integration.reliability import rel_figures
 from ansible_collections.labnet.docker.tests.integration.reliability.rel_snapshot import lost, snapshot
@@ -320,7 +320,7 @@ def test_address_taken_by_another_container_meanwhile(race):
 
 def test_topology_converges_when_another_client_makes_the_same_changes_meanwhile(race):
     prefix, client, api = race
-    from ansible_collections.labnet.docker.plugins.module_utils.topology.plan import converge_topology
+    from ansible_collections.labnet.docker.plugins.module_utils.topology.apply import converge_topology
     client.containers.run(IMAGE, ['sleep', '3600'], name=prefix + '-c1', detach=True, dns=['127.0.0.1'])
     params = dict(state='present', lab=prefix, networks=[dict(name=prefix + '-topo', ipam_config=[
         dict(subnet='10.210.76.0/24')])], attachments=[dict(network=prefix + '-topo', container=prefix + '-c1',

@@ -10,7 +10,8 @@ import inspect
 import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.client import DockerApi
-from ansible_collections.labnet.docker.tests.unit.fake_api import FAKE_ONLY, FakeApi, container, network
+from ansible_collections.labnet.docker.tests.unit.fake_api import (
+    FAKE_ONLY, WRITES, FakeApi, ReadOnlyFakeApi, container, network)
 
 
 def _public(cls):
@@ -29,14 +30,15 @@ def test_the_fake_has_the_methods_the_managers_call():
             'connect', 'disconnect', 'inspect_container', 'list_containers', 'exec_run'} <= set(FAKE_METHODS)
 
 
+@pytest.mark.parametrize('fake', [FakeApi, ReadOnlyFakeApi])
 @pytest.mark.parametrize('name', FAKE_METHODS)
-def test_every_fake_method_is_a_client_method_with_the_same_signature(name):
+def test_every_fake_method_is_a_client_method_with_the_same_signature(fake, name):
     real = inspect.getattr_static(DockerApi, name, None)
     assert real is not None, 'FakeApi.%s is not a DockerApi method: renamed or removed in common/client.py?' % name
     assert callable(real), 'DockerApi.%s is not a method' % name
-    assert _parameters(getattr(FakeApi, name)) == _parameters(real), (
-        'FakeApi.%s%s differs from DockerApi.%s%s' % (name, inspect.signature(getattr(FakeApi, name)), name,
-                                                      inspect.signature(real)))
+    assert _parameters(getattr(fake, name)) == _parameters(real), (
+        '%s.%s%s differs from DockerApi.%s%s' % (fake.__name__, name, inspect.signature(getattr(fake, name)), name,
+                                                 inspect.signature(real)))
 
 
 def test_api_version_is_a_client_attribute_too():
@@ -79,3 +81,25 @@ def test_a_filter_the_fake_does_not_know_fails_loudly():
         FakeApi().list_networks(filters={'dangling': ['true']})
     with pytest.raises(AssertionError, match='no filter'):
         FakeApi().list_containers(filters={'status': ['running']})
+
+
+def test_the_writes_are_client_methods_and_the_read_only_fake_overrides_each():
+    assert set(WRITES) <= set(FAKE_METHODS)
+    assert [name for name in WRITES if getattr(ReadOnlyFakeApi, name) is getattr(FakeApi, name)] == []
+    # Every other method only reads: the read-only fake leaves it as it is.
+    assert [name for name in FAKE_METHODS if name not in WRITES
+            and getattr(ReadOnlyFakeApi, name) is not getattr(FakeApi, name)] == []
+
+
+@pytest.mark.parametrize('name, args', [
+    ('create_network', ({'Name': 'net'},)), ('remove_network', ('a' * 64,)), ('remove_unused_network', ('a' * 64,)),
+    ('connect', ('a' * 64, 'web', {})), ('disconnect', ('a' * 64, 'web')), ('exec_run', ('web', ['true'])),
+])
+def test_the_read_only_fake_refuses_every_write_and_keeps_it(name, args):
+    assert name in WRITES
+    api = ReadOnlyFakeApi(networks=[network('net', 'a' * 64)], containers=[container('web', 'b' * 64)])
+    with pytest.raises(AssertionError, match='%s.* called on a read-only API' % name):
+        getattr(api, name)(*args)
+    assert [call[0] for call in api.refused] == [name]
+    assert api.calls == api.writes == api.runs == [] and list(api.networks) == ['a' * 64]
+    assert api.inspect_network('net')['Id'] == 'a' * 64  # reads still answer

@@ -1,9 +1,15 @@
+import json
+
 import pytest
 
+from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import (
-    PruneFilters, labels_match, network_users, passes_filters, protected_reason, prune_filters)
+from ansible_collections.labnet.docker.plugins.module_utils.prune.apply import prune_networks
+from ansible_collections.labnet.docker.plugins.module_utils.prune.plan import network_users, protected_reason
+from ansible_collections.labnet.docker.plugins.module_utils.prune.spec import (
+    PruneFilters, labels_match, passes_filters, prune_filters)
 from ansible_collections.labnet.docker.plugins.module_utils.common.timespec import SECOND
+from ansible_collections.labnet.docker.tests.unit.fake_api import FakeApi
 
 NOW = 1714564800 * SECOND  # 2024-05-01T12:00:00Z
 
@@ -113,3 +119,17 @@ def container(name, state, networks):
 ])
 def test_network_users(network, containers, users):
     assert network_users(network, containers) == users
+
+
+def test_a_journal_is_kept_and_names_its_network_and_so_is_the_network_it_records():
+    """Check mode leaves an interrupted change as it is: its journal and its network are both kept."""
+    api = FakeApi()
+    record = dict(journal.reconnect_record('net', 'n' * 64, []), owner=dict(host='elsewhere'), started=0)
+    net_id = api.add_network('net')
+    journal_id = api.add_network(journal.journal_name('net'), ConfigOnly=True, labels={
+        journal.JOURNAL_LABEL: 'net', journal.RECORD_LABEL: json.dumps(record)})
+    result = prune_networks(api, {}, check_mode=True)
+    assert result['networks'] == [] and api.writes == []
+    assert result['kept'] == [
+        dict(name='net', id=net_id, reason='an interrupted change is recorded for it (journal net.labnet-journal)'),
+        dict(name='net.labnet-journal', id=journal_id, reason='journal of an interrupted change to network net')]

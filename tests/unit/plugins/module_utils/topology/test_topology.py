@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL, MANAGED_LABEL
-from ansible_collections.labnet.docker.plugins.module_utils.topology.plan import converge_topology
+from ansible_collections.labnet.docker.plugins.module_utils.topology.apply import converge_topology
 from ansible_collections.labnet.docker.tests.unit.fake_api import FakeApi
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL, MANAGED_LABEL
-from ansible_collections.labnet.docker.plugins.module_utils.topology.read import (
-    duplicate_facts, endpoints_from_listing, needs_inspect, purge_candidates)
+from ansible_collections.labnet.docker.plugins.module_utils.topology.plan import needs_inspect, purge_candidates
+from ansible_collections.labnet.docker.plugins.module_utils.topology.read import duplicate_facts, endpoints_from_listing
 
 C1 = {'Id': 'c1' + 'a' * 62, 'Names': ['/web'], 'State': 'running',
       'NetworkSettings': {'Networks': {'front': {'NetworkID': 'f' * 64, 'IPAMConfig': {'IPv4Address': '10.201.1.5'},
