@@ -276,3 +276,24 @@ def test_the_command_prints_the_violations_and_fails(tmp_path):
     proc = subprocess.run([sys.executable, CHECKER, 'check', wrong], capture_output=True, text=True, check=False)
     assert proc.returncode == 1
     assert proc.stdout == 'plugins/module_utils/network/extra.py:1: network/extra.py has no layer in scripts/layers.py LAYERS\n'
+
+
+def test_the_picture_draws_families_layers_and_wrong_imports(tmp_path):
+    root = tree(tmp_path, dict(BASE, **{'plugins/module_utils/network/plan.py': 'from . import read\n'}))
+    text = layers.dot(root)
+    assert text == layers.dot(root)
+    assert 'subgraph "cluster_network" {' in text and 'subgraph "cluster_modules" {' in text
+    assert '{ rank=same; "network/options"; "network/spec"; }' in text
+    assert '  "network/plan" -> "network/read" [color="#cc0000", penwidth=1.5];' in text   # the wrong import, red
+    assert '  "network/read" -> "network/plan" [color="#cc0000", penwidth=1.5];' in text   # and the cycle it makes
+    assert '  "attachment bottom" -> "network top";' in text                                # one edge per pair of families
+    assert '  "modules/network" -> "network top";' in text
+
+
+def test_the_committed_picture_is_drawn_from_the_current_imports():
+    with open(os.path.join(ROOT, 'docs', 'architecture.dot'), encoding='utf-8') as handle:
+        committed = handle.read()
+    if committed != layers.dot(ROOT):
+        pytest.fail('docs/architecture.dot is not the picture of the current imports: run `make docs`, or '
+                    '`python scripts/layers.py dot > docs/architecture.dot && dot -Tsvg docs/architecture.dot > '
+                    'docs/architecture.svg`', pytrace=False)
