@@ -24,13 +24,26 @@ engines: setup
 ## molecule, bench smoke) in TEST_JOBS pytest-xdist workers (0: one process); tests that share a resource run in
 ## one worker (tests/integration/conftest.py, resource_group). Prints its wall time at the end.
 ## LABNET_ENGINES picks the engines the module tests run against (default host,docker26,docker28).
+## Each step's wall time and CPU (its process tree, and the Docker containers it ran: their cgroup accounting),
+## and each test's, go to build/test-profile.jsonl; the steps and the 15 most expensive tests are printed at the
+## end (scripts/test_profile.py, tests/conftest.py). A step that fails stops the run, as before.
 TEST_JOBS ?= 4
+PROFILE := $(CURDIR)/build/test-profile.jsonl
+STEP = python3 $(CURDIR)/scripts/test_profile.py step --profile $(PROFILE)
+SUBMAKE = $(MAKE) --no-print-directory -o setup -o engines
 test:
-	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; rc=$$?; \
+	@start=$$(date +%s); mkdir -p build; rm -f $(PROFILE); $(MAKE) --no-print-directory test-steps; rc=$$?; \
+	python3 scripts/test_profile.py report $(PROFILE) || true; \
 	echo "make test: wall time $$(( $$(date +%s) - start )) s, exit $$rc (TEST_JOBS=$(TEST_JOBS))"; exit $$rc
 
-test-steps: setup engines lint sanity matrix
-	LABNET_REQUIRE_PRIVATE_ENGINE=1 $(BIN)/pytest -n $(TEST_JOBS) --durations=30 tests/unit tests/integration
+test-steps:
+	$(STEP) setup -- $(MAKE) --no-print-directory setup
+	$(STEP) engines -- $(MAKE) --no-print-directory -o setup engines
+	$(STEP) lint -- $(SUBMAKE) lint
+	$(STEP) sanity -- $(SUBMAKE) sanity
+	$(STEP) matrix -- $(SUBMAKE) matrix
+	$(STEP) pytest -- env LABNET_REQUIRE_PRIVATE_ENGINE=1 LABNET_TEST_PROFILE=$(PROFILE) \
+	  $(BIN)/pytest -n $(TEST_JOBS) --durations=30 tests/unit tests/integration
 
 ## ansible-lint installs this collection into its cache; a cache of the checkout's own keeps
 ## checkouts linting at the same time from seeing each other's copy (offline mode shares ~/.ansible).

@@ -244,7 +244,7 @@ differences:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import ATTACHMENT_ARGS
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.spec import ATTACHMENT_ARGS
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.apply import converge_attachment
 from ansible_collections.labnet.docker.plugins.module_utils.common.connection import DOCKER_COMMON_ARGS, run_module
 

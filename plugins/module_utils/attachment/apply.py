@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.network import recovery
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import (
-    attachment_from_params, half_made, plan_attachment, result_differences)
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import plan_attachment, result_differences
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.spec import attachment_from_params
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.strays import (
     exclusive_problems, find_strays, stray_steps, without_strays)
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, race_budget
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
-from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, endpoint_on
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, endpoint_on, half_made
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import find_containers, find_network
 

@@ -7,9 +7,7 @@ Entry points, meant to be reused by modules that converge many attachments
 after one listing of networks and containers (see attachment.apply for the
 executor and the single-task flow):
 
-- :func:`attachment_from_params` turns module-style parameters into an
-  :class:`Attachment` (raises on malformed values).
-- :func:`plan_attachment` takes that attachment plus state already fetched
+- :func:`plan_attachment` takes an :class:`Attachment` (``attachment.spec``) plus state already fetched
   (the network's inspect result, one container inspect record per requested
   container, the Engine API version, and optionally other containers' records
   to find who holds a fixed address) and returns an :class:`AttachmentPlan`:
@@ -22,46 +20,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import (
+from ansible_collections.labnet.docker.plugins.module_utils.network.addresses import (
     ADDRESS_FIELDS, address_holders, address_problems, subnet_is_user_configured)
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
-    ENDPOINT_FIELDS, endpoint_config, endpoint_differences, endpoint_from_inspect, MAC_ON_CONNECT, endpoint_args,
-    normalize_endpoint, unsupported_endpoint_fields)
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import (
+    endpoint_config, endpoint_differences, endpoint_from_inspect, MAC_ON_CONNECT, unsupported_endpoint_fields)
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import describe_differences, difference_dicts
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
-    container_name, endpoint_on, is_leftover, is_running)
+    container_name, endpoint_on, half_made, live_endpoint)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import MODE_ONLY_NETWORKS
 
 # Fields the daemon stores as configuration; a reconnect keeps those the task does not set.
 # (The MAC address is left out: the daemon makes one up for each endpoint, and carrying it would pin it.)
 CARRIED_FIELDS = ('ipv4_address', 'ipv6_address', 'aliases', 'links', 'driver_options', 'gw_priority')
-
-# The options of labnet.docker.network_attachment (without the connection options); topology
-# checks its ``attachments`` entries against the same spec.
-ATTACHMENT_ARGS = dict(
-    network=dict(type='str', required=True),
-    container=dict(type='str'),
-    containers=dict(type='list', elements='str'),
-    state=dict(type='str', default='present', choices=['present', 'absent']),
-    reconnect=dict(type='bool', default=True),
-    force=dict(type='bool', default=False),
-    **endpoint_args())
-
-
-@dataclass
-class Attachment:
-    """One task: these containers on this network, with these endpoint settings."""
-    network: str
-    containers: list
-    state: str = 'present'
-    settings: dict = field(default_factory=dict)  # normalize_endpoint() output; absent keys are not compared
-    reconnect: bool = True
-    force: bool = False
-
-    @property
-    def fixed_addresses(self):
-        return [(name, self.settings[name]) for name, dummy in ADDRESS_FIELDS if self.settings.get(name)]
 
 
 @dataclass
@@ -86,29 +57,6 @@ class AttachmentPlan:
     state: str
     steps: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)  # [{'container', 'id', 'connected', 'endpoint'}]
-
-
-def attachment_from_params(params):
-    """An :class:`Attachment` from module parameters (``container`` and/or ``containers``)."""
-    if not str(params.get('network') or '').strip():
-        raise LabnetDockerError('network %r is not a network name or ID' % (params.get('network'),))
-    refs = []
-    for ref in ([params.get('container')] if params.get('container') else []) + list(params.get('containers') or []):
-        text = str(ref).strip() if ref is not None else ''
-        if not text:
-            raise LabnetDockerError('containers: %r is not a container name or ID' % (ref,))
-        if text not in refs:
-            refs.append(text)
-    if not refs:
-        raise LabnetDockerError('give container or containers: the containers to attach to network %s'
-                                % params.get('network'))
-    for alias in params.get('aliases') or []:
-        if not str(alias).strip():
-            raise LabnetDockerError('aliases: %r is not a valid alias (empty)' % (alias,))
-    settings = normalize_endpoint(dict((name, params.get(name)) for name in ENDPOINT_FIELDS))
-    return Attachment(network=params['network'], containers=refs, state=params.get('state') or 'present',
-                      settings=settings, reconnect=params.get('reconnect', True) is not False,
-                      force=bool(params.get('force')))
 
 
 def network_problems(network, ref):
@@ -161,36 +109,6 @@ def container_problems(ref, record, network_name):
         return ['container %s shares the network namespace of container %s (network_mode %s) and cannot be '
                 'connected to network %s' % (name, mode.split(':', 1)[1][:12], mode, network_name)]
     return []
-
-
-def half_made(record, network, members):
-    """Whether a running container's record lists an endpoint on ``network`` that the network does not have.
-
-    A connect the daemon refuses while it sets the endpoint up (a bad link, a zone id in an address)
-    leaves the endpoint, with its IDs, in the container's record only: ``docker network disconnect``
-    then answers "is not connected". ``members`` are the container IDs the network's inspect result
-    lists (None when only a listing row was read: then nothing can be told).
-    """
-    if members is None or record is None or not is_running(record):
-        return False
-    endpoint = endpoint_on(record, network)
-    return bool(endpoint and endpoint.get('EndpointID')) and record['Id'] not in members
-
-
-def live_endpoint(record, network, members=None):
-    """The container's endpoint on ``network``, or None when it is not connected.
-
-    After a refused connect (say, "Address already in use") the daemon leaves the
-    asked-for settings in a running container's record, with no endpoint or network
-    ID; that is not a connection, so such an entry counts as none; nor is a half-made
-    endpoint (see :func:`half_made`).
-    """
-    endpoint = endpoint_on(record, network)
-    if is_leftover(record, endpoint):
-        return None
-    if endpoint is not None and half_made(record, network, members):
-        return None
-    return endpoint
 
 
 def configured_view(settings, extra=()):

@@ -17,9 +17,9 @@ Entry points (attachment.apply calls them around attachment.plan.plan_attachment
 
 from __future__ import annotations
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import Step, configured_view, live_endpoint
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
-from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, container_name
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import Step, configured_view
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, container_name, live_endpoint
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS
 
 

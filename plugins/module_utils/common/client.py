@@ -125,7 +125,7 @@ def unsupported(given, api_version):
     """The one API-version gate: ``[(name, minimum)]`` for what a daemon speaking ``api_version`` cannot take.
 
     ``given`` holds ``(name, value, minimum, older_default)`` rows, as the option tables declare
-    them (network.options, attachment.endpoint). A value left out (None) or without a minimum
+    them (network.options, common.endpoint). A value left out (None) or without a minimum
     passes; so does one equal to ``older_default``, the value every older engine has anyway
     (enable_ipv4: true on API 1.45 restates what the daemon does).
     """

@@ -11,6 +11,8 @@ Entry points:
 
 - :func:`container_name`, :func:`container_state`, :func:`is_running` - one container.
 - :func:`endpoint_on` - a container's endpoint on a network, or None.
+- :func:`live_endpoint` - a container's endpoint on a network that really is a connection (not
+  what a refused connect left behind, nor a half-made endpoint: :func:`half_made`).
 - :func:`attached` - the containers on a network (the one reader of "who is on this
   network"), as :class:`Member` records sorted by name; with ``live`` it leaves out
   what a refused connect left behind, with ``running_endpoints`` it adds the network's
@@ -105,3 +107,33 @@ def attached(network, records, live=False, by_name=True, running_endpoints=False
             else:
                 found[cid] = Member(cid, name or cid[:12], 'running', entry or {}, None)
     return sorted(found.values(), key=lambda member: (member.name, member.id))
+
+
+def half_made(record, network, members):
+    """Whether a running container's record lists an endpoint on ``network`` that the network does not have.
+
+    A connect the daemon refuses while it sets the endpoint up (a bad link, a zone id in an address)
+    leaves the endpoint, with its IDs, in the container's record only: ``docker network disconnect``
+    then answers "is not connected". ``members`` are the container IDs the network's inspect result
+    lists (None when only a listing row was read: then nothing can be told).
+    """
+    if members is None or record is None or not is_running(record):
+        return False
+    endpoint = endpoint_on(record, network)
+    return bool(endpoint and endpoint.get('EndpointID')) and record['Id'] not in members
+
+
+def live_endpoint(record, network, members=None):
+    """The container's endpoint on ``network``, or None when it is not connected.
+
+    After a refused connect (say, "Address already in use") the daemon leaves the
+    asked-for settings in a running container's record, with no endpoint or network
+    ID; that is not a connection, so such an entry counts as none; nor is a half-made
+    endpoint (see :func:`half_made`).
+    """
+    endpoint = endpoint_on(record, network)
+    if is_leftover(record, endpoint):
+        return None
+    if endpoint is not None and half_made(record, network, members):
+        return None
+    return endpoint

@@ -18,7 +18,7 @@ Entry points:
 
 from __future__ import annotations
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 

@@ -34,13 +34,13 @@ import time
 
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.network import recovery
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_config
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_config
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import race_budget
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import (
     choose_network, plan_network, public_actions)
 from ansible_collections.labnet.docker.plugins.module_utils.network.read import (
-    ApiReader, attached_containers, network_facts)
+    ApiReader, network_facts)
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
     create_body, spec_from_actual, spec_from_params)
 
@@ -51,29 +51,6 @@ CONCURRENT_CREATE = 'Pool overlaps with other one on this address space'
 NETWORK_GONE = 'it no longer exists'
 # A disconnect (of a removal with force) that another client did first.
 NOT_CONNECTED = 'is not connected to'
-
-
-def resolve_duplicates(api, name, tracker, warnings):
-    """After a create: keep one network of that name (oldest), remove the others without endpoints."""
-    rows = api.list_networks(filters={'name': [name]})
-    kept, duplicates = choose_network(rows, name)
-    for row in duplicates:
-        containers = attached_containers(api, row['Id'])
-        if containers:
-            warnings.append('another network named %s (%s) appeared at the same time and has attached containers '
-                            '(%s); it was left alone' % (name, row['Id'][:12], ', '.join(containers)))
-            continue
-        refused = api.remove_unused_network(row['Id'])
-        if refused == 'it no longer exists':  # the other client removed it: it lost the same race
-            continue
-        if refused:
-            warnings.append('another network named %s (%s) appeared at the same time; removing it failed: %s'
-                            % (name, row['Id'][:12], refused))
-            continue
-        tracker.act('remove_duplicate', network=name, id=row['Id'], kept=kept['Id'])
-        warnings.append('network %s was created concurrently by another client; kept %s (the oldest), removed '
-                        'duplicate %s' % (name, kept['Id'][:12], row['Id'][:12]))
-    return kept['Id'] if kept else None
 
 
 def _restore(api, name, actual, connects):
@@ -141,7 +118,7 @@ def _apply_actions(api, plan, actions, done, connects, net_id):
             elif kind == 'create':
                 net_id = api.create_network(action['_body'])
                 known = len(plan.tracker.actions)
-                net_id = resolve_duplicates(api, plan.name, plan.tracker, plan.warnings) or net_id
+                net_id = recovery.resolve_duplicates(api, plan.name, plan.tracker, plan.warnings) or net_id
                 done.extend([action] + plan.tracker.actions[known:])
                 continue
             else:

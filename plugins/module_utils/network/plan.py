@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker, describe_differences, difference_dicts
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import address_problems
+from ansible_collections.labnet.docker.plugins.module_utils.network.addresses import address_problems
 from ansible_collections.labnet.docker.plugins.module_utils.network.pools import (
     address_space, family_problems, overlapping_network)
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS, pick_network
@@ -214,7 +214,7 @@ def check_new_network(spec, facts, exclude_ids):
 def check_kept_addresses(spec, endpoints, rows):
     """Every fixed address of an attached container must be usable on the new network.
 
-    The same rules as for attaching (``attachment.addresses.address_problems``: inside a pool,
+    The same rules as for attaching (``network.addresses.address_problems``: inside a pool,
     IPv6 enabled, not the gateway, an aux address or a subnet's network/broadcast
     address), applied to the network as it will be created.
     """

@@ -16,7 +16,7 @@ Entry points:
 
 from __future__ import annotations
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
     attached, container_name, endpoint_on, is_running)
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import NetworkFacts, choose_network

@@ -12,20 +12,45 @@ Entry points:
 - :func:`settle` - after a step of a journalled change failed: finish it from its journal
   if that can be done, and return the error to raise.
 - :func:`finish` - complete one interrupted change.
+- :func:`resolve_duplicates` - after a create: keep the oldest network of that name and remove the
+  others that have no endpoints (concurrent creates the daemon let through).
 """
 
 from __future__ import annotations
 
 import time
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import live_endpoint
 from ansible_collections.labnet.docker.plugins.module_utils.common import journal
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
-from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, live_endpoint
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network
+from ansible_collections.labnet.docker.plugins.module_utils.network.read import attached_containers
 
 WAIT_FOR_OWNER = 60  # how long a task waits for a live owner to finish before it gives up
+
+
+def resolve_duplicates(api, name, tracker, warnings):
+    """After a create: keep one network of that name (oldest), remove the others without endpoints."""
+    rows = api.list_networks(filters={'name': [name]})
+    kept, duplicates = choose_network(rows, name)
+    for row in duplicates:
+        containers = attached_containers(api, row['Id'])
+        if containers:
+            warnings.append('another network named %s (%s) appeared at the same time and has attached containers '
+                            '(%s); it was left alone' % (name, row['Id'][:12], ', '.join(containers)))
+            continue
+        refused = api.remove_unused_network(row['Id'])
+        if refused == 'it no longer exists':  # the other client removed it: it lost the same race
+            continue
+        if refused:
+            warnings.append('another network named %s (%s) appeared at the same time; removing it failed: %s'
+                            % (name, row['Id'][:12], refused))
+            continue
+        tracker.act('remove_duplicate', network=name, id=row['Id'], kept=kept['Id'])
+        warnings.append('network %s was created concurrently by another client; kept %s (the oldest), removed '
+                        'duplicate %s' % (name, kept['Id'][:12], row['Id'][:12]))
+    return kept['Id'] if kept else None
 
 
 def _matches(record, refs):
@@ -101,8 +126,6 @@ def finish(api, record, check_mode=False):
     if network is None and record.get('create'):
         actions.append(dict(action='create', network=name))
         if not check_mode:
-            # network.apply imports this module: import its duplicate handling only when needed.
-            from ansible_collections.labnet.docker.plugins.module_utils.network.apply import resolve_duplicates
             try:
                 created = api.create_network(record['create'])
             except LabnetDockerError:

@@ -30,7 +30,7 @@ from dataclasses import make_dataclass, replace
 
 from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import (
     driver_case_problem, driver_name, driver_option_problem)
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import stringify
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import stringify
 from ansible_collections.labnet.docker.plugins.module_utils.common.client import unsupported
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.options import (
@@ -351,7 +351,7 @@ def planned_row(spec, config_row=None):
 
     With config_from, what the network takes from its configuration network comes from
     ``config_row``. The row carries what attachment planning reads (attachment.plan.network_problems,
-    attachment.addresses): the topology plans containers onto networks it has not created yet.
+    network.addresses): the topology plans containers onto networks it has not created yet.
     """
     body = create_body(spec)
     row = {'Name': spec.name, 'Id': 'planned:%s' % spec.name, 'Containers': {}}

@@ -10,7 +10,7 @@ listings, so that a run with nothing to change costs two API calls whatever its 
 
 from __future__ import annotations
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import endpoint_from_inspect
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, is_running
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import is_managed
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import DAEMON_NETWORKS

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import ATTACHMENT_ARGS, attachment_from_params
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.spec import ATTACHMENT_ARGS, attachment_from_params
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import NETWORK_ARGS, spec_from_params
 

@@ -1,5 +1,6 @@
 """Other drivers (macvlan on a veth parent, ipvlan), config-only networks, duplicate names and racing plays."""
 
+import os
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -174,11 +175,17 @@ def test_two_plays_creating_the_same_names_at_once_end_with_one_each(prefix, doc
     """
     names = ['%s-race%d' % (prefix, number) for number in range(4)]
 
+    # A FIFO per name is the barrier: opening it blocks until the other play opens its other end, so both go
+    # on at the same moment and neither spins while it waits.
+    for number in range(len(names)):
+        os.mkfifo(str(tmp_path / ('meet_%d' % number)))
+
     def tasks(me):
         steps = []
         for number, name in enumerate(names):
-            barrier = 'touch {d}/p{me}_{n}; while [ ! -e {d}/p0_{n} ] || [ ! -e {d}/p1_{n} ]; do sleep 0.005; done'
-            steps.append(task('ansible.builtin.shell', cmd=barrier.format(d=tmp_path, me=me, n=number)))
+            # A play whose partner failed before the barrier gives up after a while instead of hanging the test.
+            barrier = "timeout 300 sh -c '%s'" % ('echo go > {d}/meet_{n}' if me == 0 else 'cat {d}/meet_{n} > /dev/null')
+            steps.append(task('ansible.builtin.shell', cmd=barrier.format(d=tmp_path, n=number)))
             steps.append(task('network', name=name, labels={'race': 'yes'}))
         return steps
 

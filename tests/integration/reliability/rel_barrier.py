@@ -13,13 +13,16 @@ from ansible_collections.labnet.docker.tests.integration.harness import playbook
 
 
 def barrier_task(directory, phase):
-    """The task that says ``ready-<phase>-<n>`` and waits for ``go-<phase>`` in ``directory``.
+    """The task that says ``ready-<phase>-<n>`` and waits for the go on the FIFO ``go-<phase>`` in ``directory``.
 
-    A pipe lookup runs in the ansible-playbook process: a shell, no module start, so the
-    barrier itself costs next to nothing and releases within 10 ms.
+    A pipe lookup runs in the ansible-playbook process: a shell, no module start. It blocks reading one
+    byte from the FIFO (``dd`` reads exactly one; ``head -c`` would take more than its share), so the
+    waiting processes use no CPU, and the go (:meth:`Processes.release` writes a byte for each) frees
+    them all at once. The FIFO is made before ``ready`` is said, so it exists once everyone is ready.
     """
     ready, go = os.path.join(directory, 'ready-%d-{{ n }}' % phase), os.path.join(directory, 'go-%d' % phase)
-    wait = 'touch %s; while [ ! -e %s ]; do sleep 0.01; done' % (ready, go)
+    wait = '[ -p {go} ] || mkfifo {go} 2>/dev/null; touch {ready}; dd if={go} of=/dev/null bs=1 count=1 status=none'.format(
+        go=go, ready=ready)
     return {'name': 'barrier %d' % phase,
             'ansible.builtin.set_fact': {'barrier_%d' % phase: "{{ lookup('ansible.builtin.pipe', %r) }}" % wait}}
 
@@ -76,13 +79,19 @@ class Processes(object):
     def release(self, engine, phase):
         """Give the go of ``phase`` with the daemon frozen; returns how many connections it held at the thaw."""
         engine.freeze()
+        go = None
         try:
-            open(os.path.join(self.tmp, 'go-%d' % phase), 'w').close()
+            # Read and write: the open does not wait for a reader, and a process that opens the FIFO late
+            # still finds its byte.
+            go = os.open(os.path.join(self.tmp, 'go-%d' % phase), os.O_RDWR)
+            os.write(go, b'.' * len(self.procs))
             # A safety net, not an expectation: thaw anyway if they do not all connect within 90 s.
             until(lambda: engine.pending_connections() >= len(self.alive()), timeout=90)
             return engine.pending_connections()
         finally:
             engine.thaw()
+            if go is not None:
+                os.close(go)
 
     def outputs(self, timeout):
         """[(process number, exit code, output)] once each has ended."""

@@ -1,7 +1,8 @@
 import pytest
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import (
-    attachment_from_params, half_made, plan_attachment)
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import plan_attachment
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.spec import attachment_from_params
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import half_made
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
 NET_ID = 'e' * 64

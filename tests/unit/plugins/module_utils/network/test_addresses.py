@@ -1,6 +1,6 @@
 import pytest
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.addresses import (
+from ansible_collections.labnet.docker.plugins.module_utils.network.addresses import (
     address_holders, address_problems, reserved_addresses, subnet_is_user_configured)
 
 NET_ID = 'e' * 64

@@ -1,8 +1,8 @@
 """The endpoint option table: the derived argument spec and connect body stay what they were."""
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import (
     ENDPOINT_FIELD_MIN_API, ENDPOINT_FIELDS, endpoint_config, endpoint_from_inspect, normalize_endpoint)
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan import ATTACHMENT_ARGS
+from ansible_collections.labnet.docker.plugins.module_utils.attachment.spec import ATTACHMENT_ARGS
 
 
 def test_argument_spec_is_the_published_one():

@@ -1,6 +1,6 @@
 import pytest
 
-from ansible_collections.labnet.docker.plugins.module_utils.attachment.endpoint import (
+from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import (
     endpoint_config, endpoint_differences, endpoint_from_inspect, normalize_endpoint, normalize_ip,
     normalize_link, unsupported_endpoint_fields)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError

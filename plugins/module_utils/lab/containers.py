@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright: labnet.docker contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A lab's containers as desired state: what each one was declared with, and the steps that bring the
+daemon's containers there (pure).
+
+Entry points:
+
+- :func:`spec_label` - the declared spec of a container as the text of its :data:`SPEC_LABEL` label
+  (canonical JSON), so a later run can tell, field by field, whether the declaration changed.
+- :func:`plan_containers` - declared containers plus the records of the lab's containers already on
+  the daemon -> the ordered :class:`ContainerStep` list (create, recreate, start, restart, remove), each
+  with its reason; raises one LabnetDockerError naming every container that cannot be planned.
+
+A container is re-created only when its declared spec differs from the one its label recorded (the
+reason names the fields: ``config drift: command, image``), never by comparing what the daemon reports
+with what was asked (defaults, engine versions and image settings would make every run differ). A
+container that shares another's network namespace (``network_mode: container:<owner>``) is planned
+after its owner; when its owner is created or re-created it is re-created (its mode names the old
+owner's ID), and when its owner is started or restarted it is restarted (the namespace it joined is
+gone). Undeclared containers of the lab are removed, members before their owners.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, is_running
+from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
+
+SPEC_LABEL = 'labnet.docker.lab.spec'
+
+
+@dataclass(frozen=True)
+class ContainerStep:
+    """One change to one container: ``action`` is create, recreate, start, restart or remove."""
+    action: str
+    name: str
+    reason: str
+
+
+def spec_label(spec):
+    """The label text that records ``spec`` (a JSON-able dict): sorted keys, no spaces (pure)."""
+    return json.dumps(spec, sort_keys=True, separators=(',', ':'))
+
+
+def _labels(record):
+    return ((record.get('Config') or {}).get('Labels') if 'Config' in record else record.get('Labels')) or {}
+
+
+def _recorded(record):
+    """The spec a container's label recorded, or None when it has none (or one that is not a spec)."""
+    text = _labels(record).get(SPEC_LABEL)
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def drift(declared, recorded):
+    """The fields whose declared value differs from the recorded one, sorted (pure)."""
+    return sorted(key for key in set(declared) | set(recorded) if declared.get(key) != recorded.get(key))
+
+
+def owner_order(containers):
+    """The declared containers with every owner before its members; raises naming a cycle or a missing owner."""
+    by_name = dict((ctr['name'], ctr) for ctr in containers)
+    ordered, state, problems = [], {}, []
+
+    def visit(ctr, path):
+        name = ctr['name']
+        if state.get(name) == 'done':
+            return
+        if state.get(name) == 'visiting':
+            problems.append('containers %s share network namespaces in a cycle (network_mode container:)'
+                            % ' -> '.join(path + [name]))
+            return
+        state[name] = 'visiting'
+        owner = ctr.get('owner')
+        if owner is not None:
+            if owner not in by_name:
+                problems.append('container %s: network_mode container:%s names no container of the lab' % (name, owner))
+            else:
+                visit(by_name[owner], path + [name])
+        state[name] = 'done'
+        ordered.append(ctr)
+
+    for ctr in containers:
+        visit(ctr, [])
+    if problems:
+        raise LabnetDockerError('; '.join(sorted(set(problems))))
+    return ordered
+
+
+def _removal_order(records, owners):
+    """Undeclared containers, members before the owners they share a namespace with."""
+    names = sorted(records)
+    ordered, seen = [], set()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        for other in names:  # members of ``name`` go first
+            if owners.get(other) == name:
+                visit(other)
+        ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered
+
+
+def plan_containers(declared, records, owners_of_records=None):
+    """The steps that make the lab's containers what ``declared`` says (pure).
+
+    ``declared`` are dicts with ``name`` (the container's name on the daemon), ``spec`` (what it is
+    declared with, JSON-able) and ``owner`` (the name of the container whose namespace it shares, or
+    None). ``records`` maps names to the inspect records or listing rows of the lab's containers on the
+    daemon (found by the lab's label); ``owners_of_records`` maps an undeclared container's name to its
+    owner's name, for the order of removals.
+    """
+    records = dict(records or {})
+    steps, planned = [], {}
+    for ctr in owner_order(declared):
+        name, record = ctr['name'], records.get(ctr['name'])
+        owner_step = planned.get(ctr.get('owner'))
+        if record is None:
+            step = ContainerStep('create', name, 'missing')
+        elif _recorded(record) is None:
+            step = ContainerStep('recreate', name, 'no recorded spec (made by another version, or by hand)')
+        elif drift(ctr['spec'], _recorded(record)):
+            step = ContainerStep('recreate', name, 'config drift: %s' % ', '.join(drift(ctr['spec'], _recorded(record))))
+        elif owner_step is not None and owner_step.action in ('create', 'recreate'):
+            step = ContainerStep('recreate', name, 'owner %s %sd: its network namespace is new'
+                                 % (owner_step.name, owner_step.action))
+        elif owner_step is not None:
+            step = ContainerStep('restart', name, 'owner %s %sed: the network namespace it joined is gone'
+                                 % (owner_step.name, owner_step.action))
+        elif not is_running(record):
+            step = ContainerStep('start', name, 'not running')
+        else:
+            step = None
+        if step is not None:
+            planned[name] = step
+            steps.append(step)
+    declared_names = set(ctr['name'] for ctr in declared)
+    undeclared = dict((name, record) for name, record in records.items() if name not in declared_names)
+    removals = [ContainerStep('remove', name, 'not in the lab any more')
+                for name in _removal_order(undeclared, owners_of_records or {})]
+    return removals + steps
+
+
+def records_by_name(records):
+    """{name: record} of inspect records or listing rows (pure)."""
+    return dict((container_name(record), record) for record in records or ())
