@@ -26,18 +26,19 @@ PACKAGE = 'ansible_collections.labnet.docker'
 # The parts of plugins/ and the parts each may import (its own included only when listed).
 PARTS = {
     # An entry point is its documentation, its argument spec and main(): what it does lives in
-    # module_utils, where the other entry points and the filters can share it. Ansible ships a
-    # module with the module_utils it imports; a module importing a module or a filter would ship
-    # and run code meant for another entry point (and a filter runs on the controller only).
+    # module_utils, where the other entry points and the filters can share it. AnsiballZ ships a
+    # module to the managed host with the module_utils it imports and nothing else of the
+    # collection: an import of another module or of a filter would fail there.
     'modules': ('module_utils',),
     # A filter is a thin wrapper around module_utils' pure functions (lab files, labels, checks).
     # Code two filters share goes to module_utils, where a module can use it too; a filter never
     # imports an entry point (a module file is a main() for the managed host).
     'filter': ('module_utils',),
-    # ansible-doc reads a documentation fragment as plain text: nothing of the collection belongs in it.
+    # A documentation fragment is YAML text in a class, merged into every module's documentation
+    # (ansible-doc, the docs site, sanity): it needs nothing of the collection.
     'doc_fragments': (),
     # module_utils is what modules and filters stand on: reaching back up into them would be a
-    # cycle through Ansible's plugin loader, and the shipped module_utils would need a plugin.
+    # cycle, and module_utils travels to the managed host, where no module or filter file is.
     'module_utils': ('module_utils',),
 }
 
