@@ -48,4 +48,8 @@ def test_make_docs_builds_every_page():
     for guide in _names('docs', '.md'):                              # every guide in docs/ is a page
         assert os.path.isfile(os.path.join(HTML, 'guides', guide + '.html')), guide
     assert 'docker network create' in _text('guides', 'scenarios.html')
+    # the architecture guide's picture of the imports (scripts/layers.py dot), drawn by the same run
+    with open(os.path.join(HTML, 'guides', 'architecture.html'), encoding='utf-8') as handle:
+        assert 'src="../_images/architecture.svg"' in handle.read()
+    assert os.path.isfile(os.path.join(HTML, '_images', 'architecture.svg'))
     assert 'appends' in _text('guides', 'migrating.html')
