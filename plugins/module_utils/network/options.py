@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import DEFAULT_DRIVER
+
 # How a given value is compared with the network's (network.spec.wanted_value):
 EXACT = 'exact'      # equal, or it differs
 DRIVER = 'driver'    # equal once the default ``:latest`` tag is ignored; a config-only network reports no driver
@@ -79,7 +81,7 @@ class Option:
 
 
 OPTIONS = (
-    Option('driver', 'Driver', 'text', compare=DRIVER, body=TRUTHY, config_only_clears=True, planned='bridge'),
+    Option('driver', 'Driver', 'text', compare=DRIVER, body=TRUTHY, config_only_clears=True, planned=DEFAULT_DRIVER),
     Option('driver_options', 'Options', 'map', compare=MERGE, body=ALWAYS, empty={}, config_from_clears=True,
            kept_with='driver'),
     Option('ipam_driver', 'IPAM.Driver', 'text', body=ALWAYS, empty='default', config_from_clears=True),
