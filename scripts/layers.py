@@ -83,10 +83,11 @@ LAYER_ORDER = (
 LAYERS = {
     'common': {
         'changes': None, 'client': None, 'connection': None, 'containers': None, 'endpoint': None,
-        'errors': None, 'journal': None, 'labels': None, 'lookup': None, 'timespec': None,
+        'errors': None, 'journal': None, 'labels': None, 'lookup': None, 'swarm': None, 'timespec': None,
     },
     'network': {
         'options': 'spec', 'spec': 'spec', 'driver_options': 'spec', 'pools': 'spec', 'addresses': 'spec',
+        'subnets': 'spec',  # free subnets, the n-th host, containment: address arithmetic
         'kinds': 'spec',  # the kinds of option the table's rows name: read, normalise, write a value
         'plan': 'plan', 'read': 'read', 'apply': 'apply',
         'recovery': 'apply',  # finishes a half-done change from its journal: it writes
@@ -102,10 +103,14 @@ LAYERS = {
     'probe': {
         'spec': 'spec',
         'tools': 'spec',  # busybox command lines and parsing their output: pure
+        'interfaces': 'spec',  # what `ip` and facts show of interfaces: reading text, pure
         'host': 'apply', 'run': 'apply',  # they run commands (probes from the host, in containers)
     },
     'lab': {
         'spec': 'spec', 'matrix': 'plan',
+        # probe results -> check rows, the report and its renderings: pure, drawn from the plan and what
+        # was observed (the report reads the matrix's observation of the containers)
+        'checks': 'plan', 'report': 'plan', 'render': 'plan',
         'containers': 'plan',  # (issue 28) declared containers + the daemon's records -> the steps: pure
     },
 }

@@ -27,9 +27,9 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint impo
     endpoint_config, endpoint_differences, endpoint_from_inspect, MAC_ON_CONNECT, unsupported_endpoint_fields)
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import describe_differences, difference_dicts
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
-    container_name, endpoint_on, half_made, live_endpoint)
+    container_name, endpoint_on, half_made, live_endpoint, namespace_owner)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import MODE_ONLY_NETWORKS
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import DEFAULT_NETWORK, MODE_ONLY_NETWORKS
 
 # Fields the daemon stores as configuration; a reconnect keeps those the task does not set.
 # (The MAC address is left out: the daemon makes one up for each endpoint, and carrying it would pin it.)
@@ -94,7 +94,7 @@ def settings_problems(settings, network, api_version):
     for name, minimum in unsupported_endpoint_fields(settings, api_version):
         problems.append('%s needs Docker Engine API %s or newer on connect; this daemon speaks %s'
                         % (name, minimum, api_version))
-    if network.get('Name') == 'bridge':  # the default bridge has no user-defined features
+    if network.get('Name') == DEFAULT_NETWORK:  # the default bridge has no user-defined features
         for name, address in [(n, settings.get(n)) for n, dummy in ADDRESS_FIELDS if settings.get(n)]:
             problems.append('%s %s: fixed addresses work only on user-defined networks, not on the default '
                             'bridge' % (name, address))
@@ -117,9 +117,10 @@ def container_problems(ref, record, network_name):
     if mode == 'none':
         return ['container %s has networking disabled (network_mode none) and cannot be connected to network %s'
                 % (name, network_name)]
-    if mode.startswith('container:'):
+    owner = namespace_owner(mode)
+    if owner is not None:
         return ['container %s shares the network namespace of container %s (network_mode %s) and cannot be '
-                'connected to network %s' % (name, mode.split(':', 1)[1][:12], mode, network_name)]
+                'connected to network %s' % (name, owner[:12], mode, network_name)]
     return []
 
 

@@ -23,7 +23,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.attachment.plan impo
 from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, container_name, live_endpoint
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import DEFAULT_NETWORK, PREDEFINED_NETWORKS
 
 
 def exclusive_problems(state, network, network_ref):
@@ -34,7 +34,7 @@ def exclusive_problems(state, network, network_ref):
     if network is None:
         return []
     name = network.get('Name')
-    if name == 'bridge':
+    if name == DEFAULT_NETWORK:
         return ['exclusive cannot be used on the predefined network bridge: every container started without a '
                 'network option is on it, and all those the task does not list would lose their networking']
     if name in PREDEFINED_NETWORKS:

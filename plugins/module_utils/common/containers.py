@@ -10,6 +10,9 @@ takes both.
 Entry points:
 
 - :func:`container_name`, :func:`container_state`, :func:`is_running` - one container.
+- :func:`container_networks` - the one reader of ``NetworkSettings.Networks``: ``{network name: endpoint}``.
+- :func:`namespace_owner`, :func:`is_container_mode`, :func:`container_mode` - the one reading and
+  writing of a ``container:<name or ID>`` network mode (sharing another container's network namespace).
 - :func:`endpoint_on` - a container's endpoint on a network, or None.
 - :func:`live_endpoint` - a container's endpoint on a network that really is a connection (not
   what a refused connect left behind, nor a half-made endpoint: :func:`half_made`).
@@ -18,6 +21,8 @@ Entry points:
   what a refused connect left behind, with ``running_endpoints`` it adds the network's
   own endpoints that no container record covers (load balancers, containers removed
   since the listing).
+- :func:`endpoint_addresses`, :func:`container_addresses`, :func:`inspect_addresses`, :func:`host_ports` -
+  the addresses and ports Docker records, as maps the lab checks use (the endpoints filters).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from collections import namedtuple
 # network's inspect result); ``endpoint`` its settings on the network (EndpointSettings, or the
 # network's ``Containers`` entry when there is no record).
 Member = namedtuple('Member', 'id name state endpoint record')
+
+CONTAINER_MODE = 'container:'
 
 
 def container_name(record):
@@ -55,6 +62,28 @@ def is_running(record):
     return state in ('running', 'paused')
 
 
+def container_networks(record):
+    """``{network name: endpoint settings}`` of an inspect record or listing row (``NetworkSettings.Networks``)."""
+    return ((record or {}).get('NetworkSettings') or {}).get('Networks') or {}
+
+
+def namespace_owner(mode):
+    """The container (name or ID, as written) a ``container:<owner>`` network mode names; None for any other mode."""
+    if isinstance(mode, str) and mode.startswith(CONTAINER_MODE):
+        return mode[len(CONTAINER_MODE):]
+    return None
+
+
+def is_container_mode(mode):
+    """Whether ``mode`` is ``container:<owner>``: the container shares another one's network namespace."""
+    return namespace_owner(mode) is not None
+
+
+def container_mode(owner):
+    """The network mode that shares the network namespace of container ``owner``."""
+    return CONTAINER_MODE + owner
+
+
 def endpoint_on(record, network, by_name=True):
     """The container's endpoint settings on ``network`` (an inspected network or listing row), or None.
 
@@ -62,7 +91,7 @@ def endpoint_on(record, network, by_name=True):
     no NetworkID yet, so the name is matched first, then the ID. With ``by_name`` false only
     the ID counts: networks that share a name (duplicates) are told apart that way.
     """
-    networks = (record.get('NetworkSettings') or {}).get('Networks') or {}
+    networks = container_networks(record)
     if by_name and network.get('Name') in networks:
         return networks[network['Name']] or {}
     for endpoint in networks.values():
@@ -137,3 +166,61 @@ def live_endpoint(record, network, members=None):
     if endpoint is not None and half_made(record, network, members):
         return None
     return endpoint
+
+
+def endpoint_addresses(network):
+    """``{container name: IPv4 address}`` of a network's endpoints (``network_info`` with ``verbose``).
+
+    The address each endpoint holds (``assigned_ipv4_address``; ``ipv4_address`` is the fixed one,
+    null when the daemon picked). Endpoints without an IPv4 address are left out; a network that
+    is missing (``{}`` or None) has none.
+    """
+    return dict((endpoint['container'], endpoint['assigned_ipv4_address'])
+                for endpoint in ((network or {}).get('endpoints') or [])
+                if endpoint.get('container') and endpoint.get('assigned_ipv4_address'))
+
+
+def container_addresses(containers, network=None):
+    """``{container name: IPv4 address}`` of inspected containers, on ``network`` or, without it, their only network.
+
+    ``containers`` are container inspect results (``container`` of community.docker's
+    docker_container or docker_container_info); entries that are empty (a skipped start in
+    check mode) or have no address on that network are left out.
+    """
+    found = {}
+    for container in containers or []:
+        if not container:
+            continue
+        networks = container_networks(container)
+        if network is not None:
+            endpoint = networks.get(network) or {}
+        elif len(networks) == 1:
+            endpoint = list(networks.values())[0] or {}
+        else:
+            endpoint = {}
+        if endpoint.get('IPAddress'):
+            found[str(container.get('Name') or '').lstrip('/')] = endpoint['IPAddress']
+    return found
+
+
+def inspect_addresses(network_settings):
+    """IPv4 addresses (``address/prefix``) and MACs Docker records for a container, on all its networks.
+
+    ``network_settings`` is ``NetworkSettings`` of the container's inspect result.
+    Returns ``{ipv4: [...], mac: [...]}``, each sorted, comparable with probe.interfaces.interface_addresses.
+    """
+    ipv4, macs = set(), set()
+    for endpoint in container_networks(dict(NetworkSettings=network_settings)).values():
+        endpoint = endpoint or {}
+        if endpoint.get('IPAddress'):
+            ipv4.add('%s/%s' % (endpoint['IPAddress'], endpoint.get('IPPrefixLen') or 32))
+        if endpoint.get('MacAddress'):
+            macs.add(endpoint['MacAddress'].lower())
+    return dict(ipv4=sorted(ipv4), mac=sorted(macs))
+
+
+def host_ports(container, port):
+    """Host ports a container publishes for ``port`` (``80`` or ``80/tcp``), from its inspect result, sorted."""
+    key = str(port) if '/' in str(port) else '%s/tcp' % port
+    bindings = (((container or {}).get('NetworkSettings') or {}).get('Ports') or {}).get(key) or []
+    return sorted(set(int(binding['HostPort']) for binding in bindings if binding.get('HostPort')))

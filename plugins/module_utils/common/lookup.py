@@ -11,7 +11,8 @@ Entry points:
   :func:`pick_container` apply it to listing rows; :func:`find_network` and
   :func:`find_container` read the listing and inspect what it picks.
 - :data:`PREDEFINED_NETWORKS`, :data:`MODE_ONLY_NETWORKS`, :data:`DAEMON_NETWORKS` - which
-  networks Docker itself makes, and what each set means.
+  networks Docker itself makes, and what each set means; :data:`DEFAULT_NETWORK` - the one a
+  container is on when it names none.
 - :func:`container_endpoints` - network_info's ``endpoints``: each attached container's
   endpoint, read from its inspect record.
 """
@@ -19,11 +20,14 @@ Entry points:
 from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.endpoint import endpoint_from_inspect
-from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import attached, container_networks
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
+# The network a container is on when it names none: the predefined network ``bridge`` (not the default
+# driver, network.driver_options.DEFAULT_DRIVER, which has the same name).
+DEFAULT_NETWORK = 'bridge'
 # The networks every engine creates at start and no one can remove or re-create.
-PREDEFINED_NETWORKS = frozenset(('bridge', 'host', 'none'))
+PREDEFINED_NETWORKS = frozenset((DEFAULT_NETWORK, 'host', 'none'))
 # Predefined networks a container is on only through its network_mode (fixed when it is created):
 # nothing can be connected to or disconnected from them.
 MODE_ONLY_NETWORKS = frozenset(('host', 'none'))
@@ -130,8 +134,7 @@ def container_endpoints(api, network):
         }
         container = api.inspect_container(member.id)
         if container:
-            settings = (container.get('NetworkSettings') or {}).get('Networks') or {}
-            configured = endpoint_from_inspect(settings.get(network.get('Name')), member.id)
+            configured = endpoint_from_inspect(container_networks(container).get(network.get('Name')), member.id)
             record.update((key, configured[key]) for key in ('ipv4_address', 'ipv6_address', 'aliases'))
         endpoints.append(record)
     return endpoints

@@ -7,6 +7,8 @@ Entry points:
 
 - :func:`observed_from_inspect` - the lab's containers as community.docker.docker_host_info
   lists them (verbose) -> ``{docker_name: {addresses, ports}}``.
+- :func:`lab_matrix` - the lab_matrix filter: :func:`derive_matrix` over inspected rows, or [] for
+  a lab whose ``matrix`` is off.
 - :func:`derive_matrix` - the normalised lab of :func:`lab.spec.lab_plan`, those
   observations and one address of the host that is not loopback -> ``[{check, probe}]``
   in labnet.docker.network_probe's format, each with the expectation Docker's rules give.
@@ -31,6 +33,9 @@ The rules, each proved by an experiment on the daemon in docs/lab-rules.md:
 
 from __future__ import annotations
 
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
+    container_name, container_networks, namespace_owner)
+
 MATRIX_TIMEOUT = 1
 
 
@@ -38,10 +43,9 @@ def observed_from_inspect(rows):
     """``{docker_name: {addresses: [{network, address, family}], ports: [{ip, port, container_port}]}}``."""
     observed = {}
     for row in rows or []:
-        names = row.get('Names') or [row.get('Name') or '']
-        name = names[0].lstrip('/')
+        name = container_name(row)
         addresses = []
-        for network, endpoint in sorted(((row.get('NetworkSettings') or {}).get('Networks') or {}).items()):
+        for network, endpoint in sorted(container_networks(row).items()):
             endpoint = endpoint or {}
             for key, family in (('IPAddress', 4), ('GlobalIPv6Address', 6)):
                 if endpoint.get(key):
@@ -60,10 +64,8 @@ def observed_from_inspect(rows):
 
 def _namespace(ctr, by_name):
     """The container whose network namespace ``ctr`` uses (itself unless container:X)."""
-    mode = ctr.get('mode') or ''
-    if mode.startswith('container:'):
-        return by_name[mode.split(':', 1)[1]]
-    return ctr
+    owner = namespace_owner(ctr.get('mode'))
+    return ctr if owner is None else by_name[owner]
 
 
 def _networks_of(ctr):
@@ -143,3 +145,10 @@ def derive_matrix(lab, observed, host_address=None):
                     probe={'from': 'host', 'to': host_address, 'kind': 'tcp', 'port': port['port'],
                            'expect': 'unreachable', 'timeout': MATRIX_TIMEOUT}))
     return plan
+
+
+def lab_matrix(lab, inspected, host_address=None):
+    """The probes of :func:`derive_matrix` for the lab's containers as docker_host_info lists them; [] with matrix off."""
+    if not lab.get('matrix'):
+        return []
+    return derive_matrix(lab, observed_from_inspect(inspected), host_address or None)

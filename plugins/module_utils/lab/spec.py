@@ -23,8 +23,13 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
+    container_mode, is_container_mode, namespace_owner)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import MODE_ONLY_NETWORKS, PREDEFINED_NETWORKS
+from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import (
+    DEFAULT_NETWORK, MODE_ONLY_NETWORKS, PREDEFINED_NETWORKS)
+from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import DEFAULT_DRIVER
 
 # The predefined networks a lab container joins by name (bridge), and those it gets only as its network_mode.
 PREDEFINED = tuple(sorted(PREDEFINED_NETWORKS - MODE_ONLY_NETWORKS))
@@ -98,7 +103,7 @@ def _networks(raw, prefix, problems):
         options = entry.get('driver_options') or {}
         facts[name] = dict(name=prefix + name, user_defined=True, internal=_truthy(entry.get('internal', False)),
                            icc=not (ICC_OPTION in options and not _truthy(options[ICC_OPTION])),
-                           driver=entry.get('driver') or 'bridge', subnets=subnets)
+                           driver=entry.get('driver') or DEFAULT_DRIVER, subnets=subnets)
         renamed = dict(entry, name=prefix + name)
         if entry.get('config_from'):
             renamed['config_from'] = prefix + entry['config_from']
@@ -177,11 +182,11 @@ def _container(index, raw, nets, prefix, problems):
     mode = raw.get('network_mode')
     if mode is not None and raw.get('networks') is not None:
         problems.append('%s: give networks or network_mode (%r), not both' % (where, mode))
-    if mode is not None and mode not in MODES and not str(mode).startswith('container:'):
+    if mode is not None and mode not in MODES and not is_container_mode(mode):
         problems.append('%s: network_mode %r must be host, none or container:<another lab container>' % (where, mode))
     raw_nets = raw.get('networks')
     if raw_nets is None:
-        raw_nets = [] if mode is not None else ['bridge']
+        raw_nets = [] if mode is not None else [DEFAULT_NETWORK]
     if not isinstance(raw_nets, list) or not raw_nets and mode is None:
         problems.append('%s: networks %r must be a non-empty list' % (where, raw_nets))
         raw_nets = []
@@ -206,10 +211,10 @@ def _container(index, raw, nets, prefix, problems):
 def _owners(containers, problems):
     by_name = dict((ctr['name'], ctr) for ctr in containers)
     for ctr in containers:
-        mode = ctr['mode'] or ''
-        if not mode.startswith('container:'):
+        mode = ctr['mode']
+        if not is_container_mode(mode):
             continue
-        owner = by_name.get(mode.split(':', 1)[1])
+        owner = by_name.get(namespace_owner(mode))
         if owner is None or owner is ctr:
             problems.append('container %r: network_mode %r names no other container of the lab' % (ctr['name'], mode))
         elif owner['mode']:
@@ -248,11 +253,11 @@ def _expect(raw, containers, prefix, problems):
 
 def _container_params(ctr, containers, lab):
     params = dict(name=ctr['docker_name'], image=ctr['image'], command=ctr['command'], pull='never', state='started',
-                  labels={'labnet.docker.lab': lab}, published_ports=ctr['ports'], publish_all_ports=ctr['publish_all'])
+                  labels={LAB_LABEL: lab}, published_ports=ctr['ports'], publish_all_ports=ctr['publish_all'])
     mode = ctr['mode']
-    if mode and mode.startswith('container:'):
-        owner = next(other for other in containers if other['name'] == mode.split(':', 1)[1])
-        params['network_mode'] = 'container:' + owner['docker_name']
+    if is_container_mode(mode):
+        owner = next(other for other in containers if other['name'] == namespace_owner(mode))
+        params['network_mode'] = container_mode(owner['docker_name'])
     elif mode:
         params['network_mode'] = mode
     else:
@@ -266,13 +271,17 @@ def _container_params(ctr, containers, lab):
             endpoint['aliases'] = first['aliases']
         params['networks'] = [endpoint]
     # Docker refuses DNS servers for a container that shares another's namespace (it uses the owner's resolver).
-    if not (mode or '').startswith('container:'):
+    if not is_container_mode(mode):
         params['dns_servers'] = ctr['dns']
     return params
 
 
 def lab_plan(definition, lab, prefix=''):
-    """Validate a lab definition and return the plan; raise LabnetDockerError listing every problem."""
+    """Validate a lab definition and return the plan; raise LabnetDockerError listing every problem.
+
+    ``prefix`` starts every Docker name; None (a role's unset prefix) is none.
+    """
+    prefix = prefix or ''
     problems = []
     if not isinstance(definition, dict):
         raise LabnetDockerError('the lab definition must be a dict with %s, got %r' % (', '.join(LAB_KEYS), definition))
@@ -313,7 +322,8 @@ def lab_plan(definition, lab, prefix=''):
                 entry['aliases'] = endpoint['aliases']
             attachments.append(entry)
     networks_facts = dict((name, dict(fact, subnets=[str(s) for s in fact['subnets']])) for name, fact in nets.items())
-    networks_facts['bridge'] = dict(name='bridge', user_defined=False, internal=False, icc=True, driver='bridge', subnets=[])
+    networks_facts[DEFAULT_NETWORK] = dict(name=DEFAULT_NETWORK, user_defined=False, internal=False, icc=True,
+                                           driver=DEFAULT_DRIVER, subnets=[])
     return dict(
         lab=dict(name=lab, prefix=prefix, matrix=matrix, networks=networks_facts, containers=containers),
         networks=networks, attachments=attachments,

@@ -7,7 +7,8 @@ Entry points, used by network.spec.spec_from_params before any write:
 
 - :func:`driver_option_problem` - why a well-known driver option's value would be refused or misread.
 - :func:`driver_case_problem` - a built-in driver name written in another case (``Bridge``).
-- :func:`driver_name` - a driver name as the daemon compares it (without a plugin's ``:latest``).
+- :func:`driver_name` - a driver name as the daemon compares it (without a plugin's ``:latest``);
+  :data:`DEFAULT_DRIVER` - the driver of a network that names none (:func:`driver_or_default`).
 - :func:`plugin_drivers` and :func:`missing_driver_problems` - used by network.plan before creating a
   network: which of its drivers are not built in, and why the engine would not find one of them
   (against the engine's own list, DockerApi.drivers, read only when a driver is not built in).
@@ -42,6 +43,9 @@ def driver_option_problem(key, text):
     return None
 
 
+# The driver the daemon gives a network that names none (the predefined network of the same name is
+# common.lookup.DEFAULT_NETWORK).
+DEFAULT_DRIVER = 'bridge'
 # The drivers every engine has built in (network) and the IPAM drivers it has built in; plugin names are the
 # plugin's own. The daemon looks names up exactly, so ``Bridge`` is "plugin not found".
 BUILTIN_DRIVERS = dict(driver=('bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'),
@@ -60,6 +64,11 @@ def driver_name(driver):
     if driver and driver.endswith(':latest'):
         return driver[:-len(':latest')]
     return driver
+
+
+def driver_or_default(driver):
+    """:func:`driver_name`, or :data:`DEFAULT_DRIVER` when none is given."""
+    return driver_name(driver) or DEFAULT_DRIVER
 
 
 def plugin_drivers(driver, ipam_driver, config_from=False):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import DEFAULT_DRIVER
 from ansible_collections.labnet.docker.plugins.module_utils.network.kinds import Bool, Choice, Kind, Map, Pools, Text
 
 # How a given value is compared with the network's (network.spec.wanted_value):
@@ -75,7 +76,7 @@ class Option:
 
 
 OPTIONS = (
-    Option('driver', 'Driver', Text(), compare=DRIVER, body=TRUTHY, config_only_clears=True, planned='bridge'),
+    Option('driver', 'Driver', Text(), compare=DRIVER, body=TRUTHY, config_only_clears=True, planned=DEFAULT_DRIVER),
     Option('driver_options', 'Options', Map(), compare=MERGE, body=ALWAYS, empty={}, config_from_clears=True,
            kept_with='driver'),
     Option('ipam_driver', 'IPAM.Driver', Text(), body=ALWAYS, empty='default', config_from_clears=True),

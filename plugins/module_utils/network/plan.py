@@ -35,7 +35,7 @@ from ansible_collections.labnet.docker.plugins.module_utils.network.pools import
     address_space, family_problems, overlapping_network)
 from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import PREDEFINED_NETWORKS, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import (
-    driver_name, missing_driver_problems, plugin_drivers)
+    DEFAULT_DRIVER, driver_or_default, missing_driver_problems, plugin_drivers)
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import (
     actual_from_inspect, check_combination, compare, create_body, merge_spec, planned_row, spec_summary,
     unsupported_options)
@@ -145,7 +145,7 @@ def driver_problem(spec):
     """Why the daemon would refuse to create ``spec`` with its driver and IPAM driver (None when fine; pure)."""
     if spec.config_only or spec.config_from:
         return None
-    driver = driver_name(spec.driver) or 'bridge'
+    driver = driver_or_default(spec.driver)
     if spec.ingress and driver != 'overlay':
         return ('ingress: true needs driver overlay: only a swarm-scope overlay network can be the ingress network '
                 '(driver is %s)' % driver)
@@ -159,14 +159,14 @@ def needs_swarm(spec):
     """Whether creating ``spec`` needs this engine to be a swarm manager (the daemon refuses it otherwise)."""
     if spec.config_only:
         return False
-    return (driver_name(spec.driver) or 'bridge') == 'overlay' or spec.scope in ('swarm', 'global')
+    return driver_or_default(spec.driver) == 'overlay' or spec.scope in ('swarm', 'global')
 
 
 def swarm_problem(spec, role):
     """Why a network that needs a swarm cannot be created on an engine whose swarm role is ``role`` (pure)."""
     if role == 'manager':
         return None
-    what = 'driver overlay' if (driver_name(spec.driver) or 'bridge') == 'overlay' else 'scope %s' % spec.scope
+    what = 'driver overlay' if driver_or_default(spec.driver) == 'overlay' else 'scope %s' % spec.scope
     if role == 'worker':
         return ('%s needs a swarm manager: this engine is a swarm worker; create the network on a manager'
                 % what)
@@ -200,7 +200,7 @@ def check_new_network(spec, facts, exclude_ids):
         raise LabnetDockerError(problem)
     if spec.config_only or not spec.ipam_config or (spec.ipam_driver or 'default') != 'default':
         return
-    if (spec.driver or 'bridge') == 'bridge':
+    if (spec.driver or DEFAULT_DRIVER) == 'bridge':
         for version in (4, 6):
             count = sum(1 for pool in spec.ipam_config if (':' in pool['subnet']) == (version == 6))
             if count > 1:

@@ -31,6 +31,7 @@ from dataclasses import make_dataclass, replace
 from ansible_collections.labnet.docker.plugins.module_utils.network.driver_options import (
     driver_case_problem, driver_name, driver_option_problem)
 from ansible_collections.labnet.docker.plugins.module_utils.common.client import unsupported
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import is_container_mode
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.network.options import (
     ALWAYS, BY_NAME, CONFIG_FROM_EXCLUDES, CONFIG_ONLY_EXCLUDES, DRIVER, LABELS, MERGE, NAMES, OPTIONS, POOLS, TRUTHY,
@@ -77,7 +78,7 @@ def name_problem(name):
         return 'has leading or trailing whitespace; the daemon would keep it, making a network other than %r' % name.strip()
     if any(ord(char) < 32 or ord(char) == 127 for char in name):
         return 'contains control characters'
-    if name == 'container' or name.startswith('container:'):
+    if name == 'container' or is_container_mode(name):
         return 'cannot be used by containers: network_mode container:<name> means sharing a container\'s namespace'
     return None
 

@@ -3,7 +3,8 @@
 import pytest
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
-    attached, container_name, container_state, endpoint_on, is_leftover, is_running)
+    attached, container_mode, container_name, container_networks, container_state, endpoint_on, is_container_mode,
+    is_leftover, is_running, namespace_owner)
 
 NET = {'Name': 'front', 'Id': 'f' * 64}
 
@@ -84,3 +85,27 @@ def test_attached_adds_running_endpoints_no_record_covers():
         ('888888888888', 'running', False), ('db', 'exited', True), ('front-endpoint', 'running', False),
         ('web', 'running', True)]
     assert [m.name for m in attached(network, [WEB, DB])] == ['db', 'web']
+
+
+@pytest.mark.parametrize('mode, owner', [
+    ('container:web', 'web'), ('container:' + 'a' * 64, 'a' * 64), ('container:', ''),
+    ('container', None), ('host', None), ('none', None), ('bridge', None), ('default', None), ('', None),
+    (None, None), (5, None),
+])
+def test_namespace_owner_reads_container_mode_once(mode, owner):
+    assert namespace_owner(mode) == owner
+    assert is_container_mode(mode) is (owner is not None)
+
+
+def test_container_mode_names_the_owner():
+    assert container_mode('lab-r1') == 'container:lab-r1'
+    assert namespace_owner(container_mode('lab-r1')) == 'lab-r1'
+
+
+@pytest.mark.parametrize('record, networks', [
+    (WEB, {'front': {'NetworkID': 'f' * 64, 'EndpointID': 'e1'}}),
+    (INSPECTED, {'front': {'NetworkID': 'f' * 64, 'EndpointID': 'e6'}}),
+    ({'NetworkSettings': {'Networks': None}}, {}), ({'NetworkSettings': None}, {}), ({}, {}), (None, {}),
+])
+def test_container_networks_of_records_and_rows(record, networks):
+    assert container_networks(record) == networks
