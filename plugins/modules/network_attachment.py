@@ -7,11 +7,11 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: network_attachment
+version_added: 0.1.0
 short_description: Connect containers to a Docker network, or disconnect them, as desired state
 extends_documentation_fragment:
   - labnet.docker.docker
   - labnet.docker.docker.writes
-version_added: 0.1.0
 description:
   - The desired-state counterpart of C(docker network connect) and C(docker network disconnect).
   - Works for running containers and for created or stopped ones; the comparison reads each container's own

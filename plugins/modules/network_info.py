@@ -7,11 +7,11 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: network_info
+version_added: 0.1.0
 short_description: Inspect and list Docker networks
 extends_documentation_fragment:
   - labnet.docker.docker
   - labnet.docker.docker.reads
-version_added: 0.1.0
 description:
   - The desired-state counterpart of C(docker network inspect) and C(docker network ls).
   - Looks networks up by name or ID, or lists them with the same filters as C(docker network ls --filter).
