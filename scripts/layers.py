@@ -111,6 +111,8 @@ LAYERS = {
         # probe results -> check rows, the report and its renderings: pure, drawn from the plan and what
         # was observed (the report reads the matrix's observation of the containers)
         'checks': 'plan', 'report': 'plan', 'render': 'plan',
+        'read': 'read',  # the lab's containers, before the plan and after the converge
+        'apply': 'apply',  # labnet.docker.lab: the whole lab converged in dependency order
         'containers': 'plan',  # (issue 28) declared containers + the daemon's records -> the steps: pure
     },
 }

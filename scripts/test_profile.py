@@ -53,7 +53,7 @@ def container_cpu():
             if text is None or len(cid) != 64:
                 continue
             for line in text.splitlines():
-                key, _, value = line.partition(' ')
+                key, dummy, value = line.partition(' ')
                 if key == 'usage_usec':
                     found[cid] = int(value) / 1e6
     return found

@@ -31,7 +31,8 @@ import json
 import shlex
 from dataclasses import dataclass
 
-from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, is_running
+from ansible_collections.labnet.docker.plugins.module_utils.common.containers import (
+    container_name, is_running, namespace_owner)
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 from ansible_collections.labnet.docker.plugins.module_utils.common.timespec import parse_timestamp
 from ansible_collections.labnet.docker.plugins.module_utils.lab.spec import PORT_RE
@@ -95,8 +96,8 @@ def create_body(params):
     endpoints = {}
     for endpoint in params.get('networks') or []:
         config = {}
-        addresses = dict((key, endpoint[name]) for name, key in (('ipv4_address', 'IPv4Address'),
-                                                                  ('ipv6_address', 'IPv6Address')) if endpoint.get(name))
+        fixed = (('ipv4_address', 'IPv4Address'), ('ipv6_address', 'IPv6Address'))
+        addresses = dict((key, endpoint[name]) for name, key in fixed if endpoint.get(name))
         if addresses:
             config['IPAMConfig'] = addresses
         if endpoint.get('aliases'):
@@ -128,10 +129,9 @@ def _joined_another(member, owner):
     is re-created (by hand, or by a run killed before it re-created the member) the member still points
     at the old ID. Listing rows carry the mode too; without an ID there (a name), nothing can be told.
     """
-    mode = ((member.get('HostConfig') or {}).get('NetworkMode') or '')
-    if owner is None or not mode.startswith('container:'):
+    target = namespace_owner((member.get('HostConfig') or {}).get('NetworkMode'))
+    if owner is None or target is None:
         return False
-    target = mode.split(':', 1)[1]
     return len(target) == 64 and target != owner.get('Id')
 
 

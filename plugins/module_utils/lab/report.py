@@ -171,5 +171,3 @@ def lab_pairs(plan, rows, inspected):
 def lab_failure(row):
     """One line naming a failing check: the pair, what was expected and what was observed."""
     return '%s (expected %s, observed %s)' % (row['check'], row['expected'], row['observed'] or 'nothing')
-
-

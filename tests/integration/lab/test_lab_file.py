@@ -30,10 +30,10 @@ CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-back
                   '--disable-component-update', '--disable-sync', '--no-first-run']
 
 
-def run_lab(tmp_path, prefix, state='present', **settings):
+def run_lab(tmp_path, prefix, *extra_args, state='present', **settings):
     """Run playbooks/lab_file.yml with the lab role's variables; return (rc, json output)."""
     settings.update(lab_name=prefix, lab_prefix=prefix + '-', lab_state=state, lab_report_dir=str(tmp_path / 'report'))
-    rc, report, dummy = run_playbook('lab_file', tmp_path, settings, timeout=900)
+    rc, report, dummy = run_playbook('lab_file', tmp_path, settings, *extra_args, timeout=900)
     return rc, report
 
 
@@ -66,6 +66,18 @@ def test_example_lab_converges_proves_stays_unchanged_and_goes(docker_client, pr
     lab_file = os.path.join(ROOT, 'labs', example + '.yml')
     other = make_network(prefix + '-other-lab', labels={LAB_LABEL: prefix + '-other'})
     try:
+        # Check mode on a daemon without the lab: the plan names every network and container, nothing is made,
+        # and the lab file's expectations are "not run".
+        rc, planned = run_lab(tmp_path, prefix, '--check', lab_file=lab_file)
+        assert rc == 0, failed_messages(planned)
+        built = task_results(planned, 'Build the lab - networks, containers and their endpoints')[0]
+        assert built['changed'] is True
+        assert sorted(step['container'] for step in built['containers_plan'] if step['action'] == 'create') == \
+            sorted('%s-%s' % (prefix, name) for name in names)
+        assert lab_objects(docker_client, prefix) == ([], [])
+        report = json.loads((tmp_path / 'report' / 'report.json').read_text())
+        assert report['summary']['not_run'] == len(yaml.safe_load(open(lab_file))['expect']), report['summary']
+
         rc, first = run_lab(tmp_path, prefix, lab_file=lab_file)
         assert rc == 0, failed_messages(first)
         assert first['stats']['localhost']['changed'] > 0
@@ -90,6 +102,13 @@ def test_example_lab_converges_proves_stays_unchanged_and_goes(docker_client, pr
         rc, again = run_lab(tmp_path, prefix, lab_file=lab_file)
         assert rc == 0, failed_messages(again)
         assert again['stats']['localhost']['changed'] == 0
+
+        # Check mode on the built lab: nothing to change, and every check probed as in a real run.
+        rc, checked = run_lab(tmp_path, prefix, '--check', lab_file=lab_file)
+        assert rc == 0, failed_messages(checked)
+        assert checked['stats']['localhost']['changed'] == 0
+        report = json.loads((tmp_path / 'report' / 'report.json').read_text())
+        assert report['summary'] == {'checks': expected_checks, 'passed': expected_checks, 'failed': 0, 'not_run': 0}
 
         rc, gone = run_lab(tmp_path, prefix, state='absent', lab_file=lab_file)
         assert rc == 0, failed_messages(gone)

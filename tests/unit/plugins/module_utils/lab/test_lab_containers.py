@@ -14,7 +14,8 @@ def ctr(name, spec=None, owner=None):
     return dict(name=name, spec=dict(WEB if spec is None else spec), owner=owner)
 
 
-def record(name, spec=WEB, running=True, labels=None):
+def record(name, spec='web', running=True, labels=None):
+    spec = WEB if spec == 'web' else spec
     found = dict(labels or {})
     if spec is not None:
         found[SPEC_LABEL] = spec_label(spec)
