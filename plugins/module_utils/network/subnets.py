@@ -102,8 +102,8 @@ def free_subnet(wanted, taken, candidates=None, variable=None, keep=None):
             end = max(int(net.broadcast_address) for net, _text in blocking) + 1
             address = max(address + size, -(-end // size) * size)
     raise LabnetDockerError('wanted subnet %s overlaps %s, and no free /%d is left in %s'
-                             % (want, ', '.join(result['conflicts']), want.prefixlen,
-                                ', '.join(str(pool) for pool in candidates or []) or 'the candidate pools (none given)'))
+                            % (want, ', '.join(result['conflicts']), want.prefixlen,
+                               ', '.join(str(pool) for pool in candidates or []) or 'the candidate pools (none given)'))
 
 
 def subnet_host(subnet, index):
@@ -119,7 +119,7 @@ def subnet_host(subnet, index):
     position = number if number > 0 else usable + number + 1
     if number == 0 or not 1 <= position <= usable:
         raise LabnetDockerError('host index %s is outside %s, which has %d usable addresses'
-                                 % (index, net, usable))
+                                % (index, net, usable))
     offset = first + position - 1
     return str(net.network_address + offset)
 

@@ -92,9 +92,9 @@ def test_normalise_refuses(option, value, values, message):
     ('labels', None, {}),
     ('labels', {'a': 'b'}, {'a': 'b'}),
     ('ipam_config', None, []),
-    ('ipam_config', [{'Subnet': ''}, {'Subnet': 'fd00:201:9:0::/64'}, {'Subnet': '10.201.9.0/24',
-                     'Gateway': '10.201.9.1', 'IPRange': '10.201.9.128/25',
-                     'AuxiliaryAddresses': {'router': '10.201.9.2'}}], [POOL, V6_POOL]),
+    ('ipam_config', [{'Subnet': ''}, {'Subnet': 'fd00:201:9:0::/64'},
+                     {'Subnet': '10.201.9.0/24', 'Gateway': '10.201.9.1', 'IPRange': '10.201.9.128/25',
+                      'AuxiliaryAddresses': {'router': '10.201.9.2'}}], [POOL, V6_POOL]),
 ])
 def test_read_from_inspect(option, value, expected):
     row = BY_NAME[option]
