@@ -239,7 +239,7 @@ recovered:
       journal: lab-net.labnet-journal
       operation: recreate
       started: 1764585600.25
-      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456'}
+      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456', run: 9b2f0c7de4a14f4e8e1b6f0a3c5d7e91}
       actions:
         - {action: create, network: lab-net}
         - action: connect

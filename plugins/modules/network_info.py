@@ -88,7 +88,7 @@ journals:
       network_id: 6f1b2a93c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f
       operation: recreate
       started: 1764585600.25
-      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456'}
+      owner: {host: lab1, boot: 0c5e6b1e-3c1f-4c77-9f0e-2b8f3a1d4e55, pid: 4242, start: '123456', run: 9b2f0c7de4a14f4e8e1b6f0a3c5d7e91}
       abandoned: true
       endpoints: [web, db]
 exists:

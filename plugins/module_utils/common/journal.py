@@ -35,6 +35,7 @@ import json
 import os
 import socket
 import time
+import uuid
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
 
@@ -68,9 +69,15 @@ def _process_start(pid):
         return None
 
 
+# This module run. A process is not one run where the interpreter stays warm between tasks (Mitogen runs every
+# task's module in one long-lived Python, one at a time, and imports this file anew for each run): a journal left
+# by an earlier task of that same process has a live pid, but its run is over.
+RUN = uuid.uuid4().hex
+
+
 def current_owner():
     pid = os.getpid()
-    return dict(host=socket.gethostname(), boot=_boot_id(), pid=pid, start=_process_start(pid))
+    return dict(host=socket.gethostname(), boot=_boot_id(), pid=pid, start=_process_start(pid), run=RUN)
 
 
 def owner_alive(owner, here=None):
@@ -78,7 +85,11 @@ def owner_alive(owner, here=None):
     here = here or current_owner()
     if not owner or owner.get('host') != here['host'] or not owner.get('boot') or owner.get('boot') != here['boot']:
         return None
-    return owner.get('start') is not None and _process_start(owner.get('pid') or 0) == owner.get('start')
+    if owner.get('start') is None or _process_start(owner.get('pid') or 0) != owner.get('start'):
+        return False
+    # The same process: alive only while it is still the run that wrote it (a record without ``run`` predates it).
+    same_process = owner.get('pid') == here.get('pid') and owner.get('start') == here.get('start')
+    return not (same_process and owner.get('run') and here.get('run') and owner['run'] != here['run'])
 
 
 def abandoned(record, now=None, here=None):

@@ -42,7 +42,8 @@ def _reason(exc):
 def _resolve(name, timeout):
     """getaddrinfo in a thread, so a resolver that never answers cannot outlast ``timeout``.
 
-    Returns (addresses, error); the thread is a daemon and dies with the module.
+    Returns (addresses, error); the thread is a daemon and dies with the module. Where the interpreter outlives the
+    module (Mitogen) it ends when the resolver gives up by itself, touching only its own ``box``.
     """
     box = {}
 

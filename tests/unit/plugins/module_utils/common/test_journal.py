@@ -30,6 +30,9 @@ def test_parse_reads_the_record_and_ignores_other_networks():
 
 @pytest.mark.parametrize('owner,started,expected', [
     (dict(HERE), 0, False),  # this very process: alive
+    (dict(HERE, run=None), 0, False),  # a record written before owners carried their run: this process, alive
+    # An earlier task's run in this same warm interpreter (Mitogen): the process lives, its run is over.
+    (dict(HERE, run='an-earlier-run'), 0, True),
     (dict(HERE, pid=HERE['pid'], start='0'), 0, True),  # the pid was reused by another process: gone
     (dict(HERE, host='elsewhere'), 'now', False),  # another machine, just now: cannot tell, so not yet
     (dict(HERE, host='elsewhere'), 'old', True),  # another machine, long ago
