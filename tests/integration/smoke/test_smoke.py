@@ -14,7 +14,8 @@ def _mod(module, **args):
     return {'labnet.docker.' + module: args}
 
 
-def test_every_module_converges_and_is_idempotent(docker_client, prefix, make_container):
+def smoke_tasks(docker_client, prefix, make_container):
+    """The smoke playbook's tasks (every module, each change re-run) and the names check_smoke needs."""
     net, topo, spare = prefix + '-net', prefix + '-topo', prefix + '-spare'
     block = ipaddress.ip_network(free_subnet(docker_client, within='10.222.0.0/16', new_prefix=22))
     subnets = [str(sub) for sub in block.subnets(new_prefix=24)]
@@ -42,7 +43,12 @@ def test_every_module_converges_and_is_idempotent(docker_client, prefix, make_co
         _mod('network', name=net, state='absent', force=True),
         _mod('network', name=net, state='absent', force=True),
     ]
-    proc, results = run_collect(tasks)
+    return tasks, dict(net=net, spare=spare)
+
+
+def check_smoke(proc, results, docker_client, names):
+    """What the smoke playbook must have done, whatever ran it (the linear strategy, or Mitogen's)."""
+    net, spare = names['net'], names['spare']
     (created, same, check, info, attached, attached_again, probed, topo_made, topo_again, spare_made,
      prune_check, pruned, pruned_again, removed, removed_again) = results
     for index, result in enumerate(results):
@@ -63,3 +69,9 @@ def test_every_module_converges_and_is_idempotent(docker_client, prefix, make_co
     assert [entry['name'] for entry in pruned['networks']] == [spare]
     assert removed['changed'] and not removed_again['changed']
     assert docker_client.networks.list(names=[spare]) == [] and docker_client.networks.list(names=[net]) == []
+
+
+def test_every_module_converges_and_is_idempotent(docker_client, prefix, make_container):
+    tasks, names = smoke_tasks(docker_client, prefix, make_container)
+    proc, results = run_collect(tasks)
+    check_smoke(proc, results, docker_client, names)
