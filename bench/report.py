@@ -183,6 +183,50 @@ def startup_markdown(section):
     return lines
 
 
+MITOGEN_BASE = 'ansible.builtin.ping (linear)'
+MITOGEN_JUDGED = 'labnet.docker.network (mitogen)'
+MITOGEN_TARGET = 1.0
+
+
+def mitogen_summary(section):
+    """Per loop: the median seconds and ms per item, its ratio to the linear ping loop; the 1.0 x target."""
+    samples = section.get('samples') or []
+    summary = dict((key, value) for key, value in section.items() if key not in ('samples', 'errors'))
+    rows = []
+    for name in section.get('tasks') or []:
+        values = [sample[name] for sample in samples if name in sample]
+        if not values:
+            continue
+        # The ratio is taken in each run (one playbook: the same minutes of the machine's load), then the median.
+        ratio = _median([_ratio(sample[name], sample.get(MITOGEN_BASE)) for sample in samples
+                         if sample.get(MITOGEN_BASE) and name in sample])
+        rows.append(dict(task=name, median_s=_median(values), runs_s=values, ratio_to_linear_ping=ratio,
+                         per_item_ms=_median(values) * 1000.0 / section['items']))
+    judged = [row for row in rows if row['task'] == MITOGEN_JUDGED and row['ratio_to_linear_ping'] is not None]
+    summary.update(rows=rows, targets=[dict(
+        target='%s, %d-item no-change loop <= %.1f x the linear %s loop' % (
+            MITOGEN_JUDGED, section['items'], MITOGEN_TARGET, 'ansible.builtin.ping'),
+        value=row['ratio_to_linear_ping'], limit=MITOGEN_TARGET,
+        met=row['ratio_to_linear_ping'] <= MITOGEN_TARGET) for row in judged])
+    return summary
+
+
+def mitogen_markdown(section):
+    lines, measured = _heading('Mitogen (strategy mitogen_linear) against the linear strategy', section)
+    if not measured:
+        return lines
+    lines += ['%d items per loop, all loops in one ansible-playbook run per run; medians over the runs; x linear '
+              'ping is the median of the ratios taken in each run.' % section['items'], '',
+              '| loop | median s | ms per item | x linear ping |', '| --- | ---: | ---: | ---: |']
+    for row in section['rows']:
+        lines.append('| %s | %s | %s | %s |' % (row['task'], _fmt(row['median_s'], 2), _fmt(row['per_item_ms'], 1),
+                                                _ratio_text(row['ratio_to_linear_ping'])))
+    for check in section['targets']:
+        lines += ['', 'Target: %s: measured %s x, %s.' % (check['target'], _ratio_text(check['value']),
+                                                          'met' if check['met'] else 'NOT met')]
+    return lines
+
+
 LAB_PHASES = (('build', 'build from nothing'), ('rerun', 're-run, nothing to change'),
               ('floor', 'floor: as many ansible.builtin.ping tasks'))
 
@@ -311,6 +355,8 @@ def markdown(results):
         lines += probe_markdown(results['probes'])
     if results.get('startup'):
         lines += startup_markdown(results['startup'])
+    if results.get('mitogen'):
+        lines += mitogen_markdown(results['mitogen'])
     if results.get('lab'):
         lines += lab_markdown(results['lab'])
     if results['errors']:

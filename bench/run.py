@@ -21,6 +21,7 @@ import uuid
 import docker
 
 import lab
+import mitogen
 import probes
 import report
 import startup
@@ -28,7 +29,7 @@ import variants
 
 IMAGE = os.environ.get('LABNET_BUSYBOX_IMAGE', 'labnet/busybox:latest')
 RUN_LABEL = 'labnet.bench.run'
-ALL_VARIANTS = ('a', 'b', 'c', 'd', 'e', 'p', 's', 'l')
+ALL_VARIANTS = ('a', 'b', 'c', 'd', 'e', 'p', 's', 'm', 'l')
 
 
 def config_from_env(environ):
@@ -55,7 +56,7 @@ def config_from_env(environ):
     keys = [key.strip() for key in (environ.get('BENCH_VARIANTS') or ','.join(ALL_VARIANTS)).split(',') if key.strip()]
     unknown = [key for key in keys if key not in ALL_VARIANTS]
     if unknown:
-        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e, p for the probe rows, s for start-up, l for the lab)'
+        raise ValueError('BENCH_VARIANTS: unknown variant %s (use letters a to e, p for the probe rows, s for start-up, m for Mitogen, l for the lab)'
                          % ', '.join(unknown))
     probe_text = (environ.get('BENCH_PROBES') or '100').strip()
     if probe_text.lower() in ('off', 'none', '0'):
@@ -262,6 +263,12 @@ def main():
                                samples=[])
         if 's' not in config['variants']:
             startup_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
+        mitogen_runner = mitogen.MitogenBench(workdir)
+        mitogen_section = dict(items=config['startup_items'], tasks=list(mitogen.TASKS), status='ok', note='', samples=[])
+        if 'm' not in config['variants']:
+            mitogen_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
+        elif mitogen_runner.available():
+            mitogen_section.update(status='skipped', note=mitogen_runner.available())
         lab_section = dict(scenarios=config['lab_scenarios'], targets=lab.TARGETS, status='ok', note='', samples=[])
         if 'l' not in config['variants']:
             lab_section.update(status='skipped', note='not selected (BENCH_VARIANTS)')
@@ -272,6 +279,8 @@ def main():
                 measure_probes(config, api, workdir, probe_section)
             if startup_section['status'] == 'ok':
                 measure_startup(config, api, workdir, startup_section)
+            if mitogen_section['status'] == 'ok':
+                measure_mitogen(config, mitogen_runner, mitogen_section)
             if lab_section['status'] == 'ok':
                 measure_lab(config, workdir, lab_section)
         finally:
@@ -286,8 +295,10 @@ def main():
     results = assemble(config, api, statuses, bench)
     results['probes'] = report.probe_summary(probe_section)
     results['startup'] = report.startup_summary(startup_section)
+    results['mitogen'] = report.mitogen_summary(mitogen_section)
     results['lab'] = report.lab_summary(lab_section)
-    results['errors'] += probe_section.get('errors', []) + startup_section.get('errors', []) + lab_section.get('errors', [])
+    results['errors'] += (probe_section.get('errors', []) + startup_section.get('errors', [])
+                          + mitogen_section.get('errors', []) + lab_section.get('errors', []))
     results['environment']['load_average_start'] = load_start
     with open(os.path.join(config['out'], 'results.json'), 'w') as handle:
         json.dump(results, handle, indent=2, sort_keys=True)
@@ -331,6 +342,19 @@ def measure_startup(config, api, workdir, section):
     except (variants.BenchError, docker.errors.DockerException) as exc:
         section.update(status='failed', note=str(exc), errors=['(s) start-up: %s' % exc])
         print('  (s) FAILED: %s' % exc, flush=True)
+
+
+def measure_mitogen(config, runner, section):
+    """The Mitogen rows: BENCH_RUNS playbook runs of the linear ping loop and the Mitogen loops."""
+    print('bench: Mitogen, loops of %d no-change items against a linear ping loop' % config['startup_items'], flush=True)
+    try:
+        for _run in range(config['runs']):
+            seconds = runner.run(config['startup_items'])
+            section['samples'].append(seconds)
+            print('  (m) ' + ', '.join('%s %.2f s' % (name, value) for name, value in seconds.items()), flush=True)
+    except variants.BenchError as exc:
+        section.update(status='failed', note=str(exc), errors=['(m) Mitogen: %s' % exc])
+        print('  (m) FAILED: %s' % exc, flush=True)
 
 
 def measure_lab(config, workdir, section):

@@ -153,10 +153,11 @@ class Playbook:
         return dict(seconds=_seconds(duration['start'], duration['end']), wall=wall, changed=changed, tasks=tasks)
 
 
-def run_playbook(playbook, args, cwd):
-    """Run ``playbook`` with ``args`` and the JSON callback; (wall seconds, the report, the process), or BenchError."""
+def run_playbook(playbook, args, cwd, env=None):
+    """Run ``playbook`` with ``args`` and the JSON callback (``env`` added to the environment); (wall seconds, the
+    report, the process), or BenchError."""
     start = time.perf_counter()
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook')] + list(args) + [playbook], env=ansible_env(),
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook')] + list(args) + [playbook], env=dict(ansible_env(), **(env or {})),
                           capture_output=True, text=True, check=False, cwd=cwd)
     wall = time.perf_counter() - start
     try:

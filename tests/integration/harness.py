@@ -14,6 +14,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -140,6 +141,15 @@ def run_playbook(name, directory, extra_vars, *extra_args, timeout=1200):
                             ['-e', '@' + path] + list(extra_args), cwd=ROOT, timeout=timeout,
                             env={'ANSIBLE_CONFIG': os.path.join(ROOT, 'ansible.cfg')})
     return run.returncode, run.report, run.stderr
+
+
+# How Python prints a warning (warnings.formatwarning): "path:line: SomethingWarning: message".
+PYTHON_WARNING = re.compile(r'^\S+:\d+: \w*Warning: .*$', re.MULTILINE)
+
+
+def python_warnings(output):
+    """The Python warnings (lines as warnings.formatwarning writes them) in an ansible-playbook run's output."""
+    return PYTHON_WARNING.findall(output or '')
 
 
 def _run_play(tasks, extra_args=(), env=None, timeout=600, **keywords):

@@ -7,7 +7,7 @@ the results from a file, so no callback plugin outside ansible-core is needed).
 
 import ipaddress
 
-from ansible_collections.labnet.docker.tests.integration.harness import free_subnet, run_collect
+from ansible_collections.labnet.docker.tests.integration.harness import free_subnet, python_warnings, run_collect
 
 
 def _mod(module, **args):
@@ -53,6 +53,8 @@ def check_smoke(proc, results, docker_client, names):
      prune_check, pruned, pruned_again, removed, removed_again) = results
     for index, result in enumerate(results):
         assert not result.get('failed'), (index, result.get('msg'), proc.stdout[-2000:])
+    # No Python warning from the dependency set of this venv on the console (issue 31's clean first screen).
+    assert python_warnings(proc.stdout + proc.stderr) == []
 
     assert created['changed'] and not same['changed']
     assert check['changed'] and check['differences'] == [{'field': 'internal', 'before': False, 'after': True}]

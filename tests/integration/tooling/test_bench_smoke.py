@@ -74,6 +74,17 @@ def test_bench_runs_once_at_tiny_size(tmp_path, prefix, docker_client):
     assert [check['limit'] for check in startup['targets']] == [1.2, 1.2]
     assert '| labnet.docker.network_info | ' in table
 
+    # The Mitogen rows: the loops under mitogen_linear against a linear ping loop of the same run, and the 1.0 x target.
+    mitogen = results['mitogen']
+    assert (mitogen['status'], mitogen['items']) == ('ok', 2), mitogen
+    assert [row['task'] for row in mitogen['rows']] == [
+        'ansible.builtin.ping (linear)', 'ansible.builtin.ping (mitogen)', 'labnet.docker.network (mitogen)',
+        'labnet.docker.network_info (mitogen)']
+    assert mitogen['rows'][0]['ratio_to_linear_ping'] == 1.0
+    assert all(row['median_s'] > 0 and len(row['runs_s']) == 1 for row in mitogen['rows'])
+    assert [check['limit'] for check in mitogen['targets']] == [1.0]
+    assert 'Target: labnet.docker.network (mitogen), 2-item no-change loop <= 1.0 x the linear' in table
+
     # The lab rows: build and re-run of the lab playbook (one scenario here), next to a ping play as long as the re-run.
     lab = results['lab']
     assert (lab['status'], lab['scenarios'], lab['judged']) == ('ok', ['no_network'], False), lab
