@@ -24,7 +24,6 @@ from ansible_collections.labnet.docker.plugins.module_utils.common import journa
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, live_endpoint
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.read import attached_containers
 
 WAIT_FOR_OWNER = 60  # how long a task waits for a live owner to finish before it gives up
@@ -32,6 +31,7 @@ WAIT_FOR_OWNER = 60  # how long a task waits for a live owner to finish before i
 
 def resolve_duplicates(api, name, tracker, warnings):
     """After a create: keep one network of that name (oldest), remove the others without endpoints."""
+    from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network  # see _current_network
     rows = api.list_networks(filters={'name': [name]})
     kept, duplicates = choose_network(rows, name)
     for row in duplicates:
@@ -103,6 +103,10 @@ def _say(action):
 
 
 def _current_network(api, name):
+    # Imported here, not at the top: the planner (network.plan with spec, pools, options, driver options) is what
+    # only a create or a journal's finishing needs, and every no-change run of prune and attachment imports this
+    # file for recover(), which finds no journal (issue 31: the collection's own import time per run).
+    from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network
     return choose_network(api.list_networks(filters={'name': [name]}), name)[0]
 
 
