@@ -24,14 +24,15 @@ from ansible_collections.labnet.docker.plugins.module_utils.common import journa
 from ansible_collections.labnet.docker.plugins.module_utils.common.changes import ChangeTracker
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, live_endpoint
 from ansible_collections.labnet.docker.plugins.module_utils.common.errors import LabnetDockerError
-from ansible_collections.labnet.docker.plugins.module_utils.network.read import attached_containers
 
 WAIT_FOR_OWNER = 60  # how long a task waits for a live owner to finish before it gives up
 
 
 def resolve_duplicates(api, name, tracker, warnings):
     """After a create: keep one network of that name (oldest), remove the others without endpoints."""
-    from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network  # see _current_network
+    # Only after a create (see _current_network for why these are imported here).
+    from ansible_collections.labnet.docker.plugins.module_utils.network.plan import choose_network
+    from ansible_collections.labnet.docker.plugins.module_utils.network.read import attached_containers
     rows = api.list_networks(filters={'name': [name]})
     kept, duplicates = choose_network(rows, name)
     for row in duplicates:
