@@ -80,9 +80,10 @@ def _topology_tasks(prefix, subnets):
                 dict(name=back, ipam_config=[{'subnet': subnets[1]}], internal=True)]
     attachments = [dict(network=front, containers=[c1, c2]), dict(network=back, container=c1, ipv4_address=address)]
     topology = dict(lab=prefix, networks=networks, attachments=attachments)
-    # A new alias on c1's front endpoint: a reconnect, journalled (written, then removed) by a task in the same
+    # A new alias on the front endpoints: reconnects, journalled (written, then removed) by a task in the same
     # warm interpreter as the tasks before and after it.
-    changed = dict(topology, attachments=[dict(attachments[0], aliases=['www'])] + attachments[1:])
+    changed = dict(lab=prefix, networks=networks,
+                   attachments=[dict(attachments[0], aliases=['www'])] + attachments[1:])
     return [task('topology', **topology), task('topology', **topology), task('topology', check=True, **changed),
             task('topology', **changed), task('topology', **changed), task('topology', state='absent', **changed),
             task('topology', state='absent', **changed)]
