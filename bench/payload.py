@@ -41,7 +41,7 @@ OWN = 'ansible_collections.labnet.docker'
 OWN_TARGET_MS = 15.0
 SDK_PREFIXES = ('docker', 'requests', 'urllib3', 'paramiko', 'cryptography', 'idna', 'certifi', 'charset_normalizer')
 
-# A run of each module that changes nothing: a read, a check-mode prune of nothing, an empty topology, and
+# A run of each module that changes nothing: a read, a check-mode prune of nothing, an empty topology and lab, and
 # refusals after the connection (no such container) where the module needs objects to act on.
 NO_CHANGE = (
     ('network', {'name': 'bridge'}),
@@ -50,7 +50,9 @@ NO_CHANGE = (
     ('network_probe', {'probes': [{'from': 'labnet-payload-no-such-container', 'to': '127.0.0.1'}]}),
     ('network_prune', {'filters': {'label': ['labnet.bench.payload=none']}}),
     ('topology', {'lab': 'labnet-payload-none', 'networks': [], 'attachments': []}),
+    ('lab', {'lab': 'labnet-payload-none', 'definition': {'name': 'labnet-payload-none', 'networks': [], 'containers': []}}),
 )
+CHECK_MODE = ('network_prune', 'lab')  # run in check mode as well: nothing is written even if the run wanted to
 
 
 def ansible_env(remote_tmp):
@@ -67,7 +69,7 @@ def keep_payloads(workdir):
     """Run every module once; {module: (path of its AnsiballZ file, task result)}."""
     remote_tmp = os.path.join(workdir, 'remote')
     tasks = [{'name': module, 'labnet.docker.' + module: args, 'ignore_errors': True,
-              'check_mode': module == 'network_prune'} for module, args in NO_CHANGE]
+              'check_mode': module in CHECK_MODE} for module, args in NO_CHANGE]
     playbook = os.path.join(workdir, 'payload.yml')
     with open(playbook, 'w') as handle:
         yaml.safe_dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}], handle, sort_keys=False)
