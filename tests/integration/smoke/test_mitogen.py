@@ -26,6 +26,7 @@ SUPPORTED = ('2.17', '2.19', '2.21')
 MODULES = ('network', 'network_info', 'network_attachment', 'network_probe', 'topology', 'network_prune')
 # Ansible's own local connection at -vvv; Mitogen replaces it with its own.
 LINEAR_LOCAL = '<localhost> ESTABLISH LOCAL CONNECTION'
+# Subnets: 10.223.0.0/16, apart from test_smoke.py's 10.222.0.0/16, since pytest workers may run them at once.
 
 
 def mitogen_env():
@@ -61,7 +62,7 @@ def assert_mitogen_ran(proc, expected):
 
 def test_smoke_playbook_under_mitogen(docker_client, prefix, make_container):
     env = mitogen_env()
-    tasks, names = smoke_tasks(docker_client, prefix, make_container)
+    tasks, names = smoke_tasks(docker_client, prefix, make_container, within='10.223.0.0/17')
     proc, results = run_collect(tasks, env=env, extra_args=['-vvv'])
     check_smoke(proc, results, docker_client, names)
     expected = {}
@@ -101,7 +102,7 @@ def test_topology_run_under_mitogen_matches_linear(docker_client, prefix, make_c
     env = mitogen_env()
     make_container('c1')
     make_container('c2')
-    block = ipaddress.ip_network(free_subnet(docker_client, within='10.222.0.0/16', new_prefix=23))
+    block = ipaddress.ip_network(free_subnet(docker_client, within='10.223.128.0/17', new_prefix=23))
     tasks = _topology_tasks(prefix, [str(sub) for sub in block.subnets(new_prefix=24)])
     # run_collect for both: only ansible-core's own plugins, as the version matrix has (test_smoke.py).
     linear = [_outcome(result) for result in run_collect(tasks)[1]]

@@ -14,10 +14,14 @@ def _mod(module, **args):
     return {'labnet.docker.' + module: args}
 
 
-def smoke_tasks(docker_client, prefix, make_container):
-    """The smoke playbook's tasks (every module, each change re-run) and the names check_smoke needs."""
+def smoke_tasks(docker_client, prefix, make_container, within='10.222.0.0/16'):
+    """The smoke playbook's tasks (every module, each change re-run) and the names check_smoke needs.
+
+    ``within``: the range its three subnets are picked from; a test that may run at the same time as this one (pytest
+    workers) passes a range of its own.
+    """
     net, topo, spare = prefix + '-net', prefix + '-topo', prefix + '-spare'
-    block = ipaddress.ip_network(free_subnet(docker_client, within='10.222.0.0/16', new_prefix=22))
+    block = ipaddress.ip_network(free_subnet(docker_client, within=within, new_prefix=22))
     subnets = [str(sub) for sub in block.subnets(new_prefix=24)]
     c1, c2 = prefix + '-c1', prefix + '-c2'
     make_container('c1')
