@@ -31,7 +31,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.common.errors import
 # Methods of the fake that DockerApi does not have: ways for a test to set the daemon up.
 FAKE_ONLY = ('add_network', 'add_container')
 # The client methods that change the daemon (ReadOnlyFakeApi refuses each); every other one only reads.
-WRITES = ('create_network', 'remove_network', 'remove_unused_network', 'connect', 'disconnect', 'exec_run')
+WRITES = ('create_network', 'remove_network', 'remove_unused_network', 'connect', 'disconnect', 'exec_run',
+          'create_container', 'start_container', 'restart_container', 'remove_container')
 
 
 def network(name, net_id=None, subnets=(), labels=None, **fields):
@@ -234,11 +235,15 @@ class FakeApi:
     def list_containers(self, filters=None):
         self.reads.append(('list_containers', filters))
         filters = dict(filters or {})
-        unknown = set(filters) - {'network'}
+        unknown = set(filters) - {'network', 'label'}
         assert not unknown, 'FakeApi.list_containers has no filter %s' % sorted(unknown)
         rows = []
         for cid, record in self.containers.items():
             endpoints = record['NetworkSettings']['Networks']
+            labels = (record.get('Config') or {}).get('Labels') or {}
+            if any(labels.get(key) != value for key, dummy, value in (text.partition('=') for text in
+                                                                      filters.get('label') or [])):
+                continue
             if filters.get('network'):
                 wanted = set(filters['network'])
                 ids = set(endpoint.get('NetworkID') for endpoint in endpoints.values())
@@ -246,6 +251,7 @@ class FakeApi:
                     continue
             state = record['State']
             rows.append({'Id': cid, 'Names': [record['Name']], 'Image': (record.get('Config') or {}).get('Image'),
+                         'Labels': dict(labels),
                          'State': 'running' if state.get('Running') else state.get('Status', 'created'),
                          'HostConfig': copy.deepcopy(record.get('HostConfig') or {'NetworkMode': 'default'}),
                          'NetworkSettings': {'Networks': dict((name, dict(endpoint, Aliases=None))
@@ -255,6 +261,34 @@ class FakeApi:
     def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
         self.runs.append((container, cmd, user))
         return self.answer(cmd)
+
+    def create_container(self, name, body):
+        self.calls.append(('create_container', name, body))
+        self.writes.append(('create_container', name))
+        cid = self._next_id()
+        self.containers[cid] = container(name, cid, running=False, image=body.get('Image'),
+                                         HostConfig=copy.deepcopy(body.get('HostConfig') or {}))
+        self.containers[cid]['Config']['Labels'] = dict(body.get('Labels') or {})
+        return cid
+
+    def start_container(self, container):
+        self.calls.append(('start_container', container))
+        self.writes.append(('start_container', container))
+        self._container(container)['State'] = {'Running': True, 'Status': 'running'}
+
+    def restart_container(self, container, timeout=10):
+        self.calls.append(('restart_container', container))
+        self.writes.append(('restart_container', container))
+        self._container(container)['State'] = {'Running': True, 'Status': 'running'}
+
+    def remove_container(self, container):
+        record = self._container(container)
+        if record is None:
+            return False
+        self.calls.append(('remove_container', container))
+        self.writes.append(('remove_container', container))
+        del self.containers[record['Id']]
+        return True
 
 
 class ReadOnlyFakeApi(FakeApi):
@@ -289,3 +323,15 @@ class ReadOnlyFakeApi(FakeApi):
 
     def exec_run(self, container, cmd, timeout=None, user=None, environment=None):
         self._refuse('exec_run', container, cmd)
+
+    def create_container(self, name, body):
+        self._refuse('create_container', name, body)
+
+    def start_container(self, container):
+        self._refuse('start_container', container)
+
+    def restart_container(self, container, timeout=10):
+        self._refuse('restart_container', container)
+
+    def remove_container(self, container):
+        self._refuse('remove_container', container)

@@ -1,4 +1,5 @@
-"""Every planner plans every kind of action it has against a daemon that refuses all writes.
+"""Every planner plans every kind of action it has against a daemon that refuses all writes (network,
+attachment, strays, topology, prune, and the lab's container planner).
 
 A plan file is pure and a read file only reads (docs/architecture.md): each case reads the state
 through its family's read layer from tests/unit/fake_api.py's ReadOnlyFakeApi, plans, and must
@@ -12,6 +13,8 @@ from ansible_collections.labnet.docker.plugins.module_utils.attachment.read impo
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.spec import attachment_from_params
 from ansible_collections.labnet.docker.plugins.module_utils.attachment.strays import plan_exclusive
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL, MANAGED_LABEL
+from ansible_collections.labnet.docker.plugins.module_utils.lab.containers import SPEC_LABEL, plan_containers, spec_label
+from ansible_collections.labnet.docker.plugins.module_utils.lab.read import read_containers
 from ansible_collections.labnet.docker.plugins.module_utils.network.plan import plan_network
 from ansible_collections.labnet.docker.plugins.module_utils.network.read import ApiReader, network_facts
 from ansible_collections.labnet.docker.plugins.module_utils.network.spec import spec_from_params
@@ -181,7 +184,44 @@ PRUNE_CASES = [
 ]
 
 
-@pytest.mark.parametrize('make_api, planner, expected', NETWORK_CASES + ATTACHMENT_CASES + TOPOLOGY_CASES + PRUNE_CASES)
+# -- lab ----------------------------------------------------------------------------------------------------
+
+LAB_SPEC = dict(image='labnet/busybox:latest', command=['sleep', '1'], network_mode='front')
+
+
+def lab_containers():
+    """A lab's containers: web as declared, db declared otherwise, side stopped (its owner too), old undeclared."""
+    api = ReadOnlyFakeApi()
+    labels = {LAB_LABEL: 'l1'}
+    for name, spec, running, mode in (('web', LAB_SPEC, True, 'front'),
+                                      ('db', dict(LAB_SPEC, image='other'), True, 'front'),
+                                      ('owner', LAB_SPEC, False, 'front'),
+                                      ('side', dict(LAB_SPEC, network_mode='container:owner'), True, None),
+                                      ('old', LAB_SPEC, True, 'front')):
+        cid = api.add_container(name, running=running, HostConfig={'NetworkMode': mode or 'container:' + 'o' * 64})
+        api.containers[cid]['Config']['Labels'] = dict(labels, **{SPEC_LABEL: spec_label(spec)})
+    api.add_container('stranger')  # another lab's, or nobody's: not read as the lab's
+    return api
+
+
+def lab_plan_of(api):
+    declared = [dict(name='web', spec=LAB_SPEC, owner=None), dict(name='db', spec=LAB_SPEC, owner=None),
+                dict(name='owner', spec=LAB_SPEC, owner=None),
+                dict(name='side', spec=dict(LAB_SPEC, network_mode='container:owner'), owner='owner'),
+                dict(name='new', spec=LAB_SPEC, owner=None)]
+    records, owners = read_containers(api, 'l1', declared)
+    return [(step.action, step.name) for step in plan_containers(declared, records, owners)]
+
+
+LAB_CASES = [
+    pytest.param(lab_containers, lab_plan_of, [
+        ('remove', 'old'), ('recreate', 'db'), ('start', 'owner'), ('restart', 'side'), ('create', 'new')],
+        id='lab-containers'),
+]
+
+
+@pytest.mark.parametrize('make_api, planner, expected',
+                         NETWORK_CASES + ATTACHMENT_CASES + TOPOLOGY_CASES + PRUNE_CASES + LAB_CASES)
 def test_a_planner_plans_every_action_without_writing(make_api, planner, expected):
     api = make_api()
     actions = planner(api)

@@ -94,6 +94,8 @@ def test_the_writes_are_client_methods_and_the_read_only_fake_overrides_each():
 @pytest.mark.parametrize('name, args', [
     ('create_network', ({'Name': 'net'},)), ('remove_network', ('a' * 64,)), ('remove_unused_network', ('a' * 64,)),
     ('connect', ('a' * 64, 'web', {})), ('disconnect', ('a' * 64, 'web')), ('exec_run', ('web', ['true'])),
+    ('create_container', ('web2', {'Image': 'x'})), ('start_container', ('web',)), ('restart_container', ('web',)),
+    ('remove_container', ('web',)),
 ])
 def test_the_read_only_fake_refuses_every_write_and_keeps_it(name, args):
     assert name in WRITES
