@@ -44,8 +44,9 @@ options:
     required: true
   prefix:
     description:
-      - Prepended to the name of every network and container of the lab, so the same file can be built twice on
-        one daemon.
+      - Prepended to the name of every network and container of the lab. To build the same file twice on one
+        daemon, give each build its own O(prefix) and its own O(lab) - the lab's containers are found by O(lab), so
+        a second build under the same O(lab) would remove the first one's containers as no longer listed.
     type: str
     default: ''
 notes:

@@ -269,6 +269,16 @@ class FakeApi:
         self.containers[cid] = container(name, cid, running=False, image=body.get('Image'),
                                          HostConfig=copy.deepcopy(body.get('HostConfig') or {}))
         self.containers[cid]['Config']['Labels'] = dict(body.get('Labels') or {})
+        # Created on its first network, with that endpoint's settings, as the daemon does.
+        for net_name, config in ((body.get('NetworkingConfig') or {}).get('EndpointsConfig') or {}).items():
+            net = self._network(net_name)
+            if net is None:
+                del self.containers[cid]
+                raise _refused('creating container %s' % name, 'network %s not found' % net_name)
+            self.containers[cid]['NetworkSettings']['Networks'][net['Name']] = {
+                'NetworkID': net['Id'], 'IPAMConfig': (config or {}).get('IPAMConfig'),
+                'Aliases': list((config or {}).get('Aliases') or []), 'Links': None, 'DriverOpts': None,
+                'IPAddress': ((config or {}).get('IPAMConfig') or {}).get('IPv4Address', '')}
         return cid
 
     def start_container(self, container):

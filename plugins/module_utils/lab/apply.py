@@ -52,9 +52,13 @@ PAST = dict(create='created', recreate='re-created', start='started', restart='r
 
 
 def _apply_containers(api, steps, params_by_name, check_mode, broken):
-    """Perform the container steps; returns (done steps, failed rows) and adds each failed container to
-    ``broken``. A member of an owner that failed is not touched: it would fail the same way, with a less
-    helpful message."""
+    """Perform the container steps; returns (done, failed rows) and adds each failed container to ``broken``.
+
+    ``done`` holds ``(step, note)`` for every step that changed the daemon: note is empty when all its
+    writes were made, else it says what was made before the daemon refused the rest (a re-create whose
+    create failed removed the container all the same). A member of an owner that failed is not touched:
+    it would fail the same way, with a less helpful message.
+    """
     done, failed = [], []
     for step in steps:
         owner = namespace_owner((params_by_name.get(step.name) or {}).get('network_mode'))
@@ -62,29 +66,34 @@ def _apply_containers(api, steps, params_by_name, check_mode, broken):
             broken.add(step.name)
             failed.append(_failed_row(step, 'not run: container %s failed' % owner))
             continue
+        made = []
         if not check_mode:
             try:
                 for verb in WRITES[step.action]:
                     _write(api, verb, step.name, params_by_name.get(step.name))
+                    made.append(verb)
             except LabnetDockerError as exc:
                 broken.add(step.name)
                 failed.append(_failed_row(step, exc.msg))
+                if made:
+                    done.append((step, '%s, then %s failed' % (', '.join(PAST[verb] for verb in made),
+                                                              WRITES[step.action][len(made)])))
                 continue
-        done.append(step)
+        done.append((step, ''))
     return done, failed
 
 
 def _failed_row(step, message):
     return dict(scenario='build', check='container %s is %s (%s)' % (step.name, PAST[step.action], step.reason),
-                expected='running', observed=message, ok=False)
+                expected='removed' if step.action == 'remove' else 'running', observed=message, ok=False)
 
 
 def _step_entry(step):
     return dict(container=step.name, action=step.action, reason=step.reason)
 
 
-def _step_line(step):
-    return '%s container %s (%s)' % (step.action, step.name, step.reason)
+def _step_line(step, note):
+    return '%s container %s (%s)%s' % (step.action, step.name, step.reason, ': ' + note if note else '')
 
 
 def converge_lab(api, params, check_mode=False):
@@ -105,23 +114,28 @@ def converge_lab(api, params, check_mode=False):
                                             params_by_name, check_mode, broken)
     done, failed = done + built, failed + build_failed
 
-    # A container that failed has no endpoints to converge. In check mode one that is still to be made
-    # has none to plan either: its first network is set when it is created, the others are the real
-    # run's connects.
-    unmade = set(step.name for step in built if check_mode and step.action in ('create', 'recreate'))
-    attachments = [entry for entry in plan['attachments'] if entry['container'] not in unmade | broken]
-    endpoints = converge_topology(api, dict(lab=lab, networks=plan['networks'], attachments=attachments), check_mode)
-    planned_connects = ['connect %s to %s (once it is created)' % (entry['container'], entry['network'])
-                        for entry in plan['attachments'] if entry['container'] in unmade
-                        and entry['network'] != params_by_name[entry['container']]['network_mode']]
+    # The endpoints, once the networks and containers are there: a second topology call with the attachments
+    # alone (the networks were the first call's; planning them again would repeat their plan, warnings and
+    # recoveries). A container that failed has none to converge. In check mode, what is still to be made has
+    # none to plan: a container to be created gets its first network at create and the others by the real run's
+    # connects, and a container joins a network to be created only once it is.
+    unmade = set(step.name for step, dummy in built if check_mode and step.action in ('create', 'recreate'))
+    new_networks = set(entry['name'] for entry in networks['networks'] if check_mode and entry['action'] == 'create')
+    attachments, planned_connects = [], []
+    for entry in plan['attachments']:
+        container, network = entry['container'], entry['network']
+        if container in broken:
+            continue
+        if container in unmade or network in new_networks:
+            if network != params_by_name[container]['network_mode'] or container not in unmade:
+                planned_connects.append('connect %s to %s (once %s)' % (
+                    container, network, 'it is created' if container in unmade else 'the network is created'))
+            continue
+        attachments.append(entry)
+    endpoints = converge_topology(api, dict(lab=lab, attachments=attachments), check_mode)
 
-    # The second topology call plans the networks again (a check-mode run plans their creates twice): only
-    # its endpoint actions are its own.
-    endpoint_actions = [(action, line) for action, line in zip(endpoints['actions'], endpoints['plan'])
-                        if 'container' in action]
     containers, bridge = observe(api, lab)
-    lines = (networks['plan'] + [_step_line(step) for step in done] + [line for dummy, line in endpoint_actions]
-             + planned_connects)
+    lines = networks['plan'] + [_step_line(step, note) for step, note in done] + endpoints['plan'] + planned_connects
     changed = networks['changed'] or endpoints['changed'] or bool(done)
     return dict(
         changed=changed,
@@ -129,14 +143,15 @@ def converge_lab(api, params, check_mode=False):
         containers_plan=[_step_entry(step) for step in steps],
         networks=networks['networks'],
         attachments=endpoints['attachments'],
-        actions=networks['actions'] + [dict(action=step.action, container=step.name, reason=step.reason)
-                                       for step in done] + [action for action, dummy in endpoint_actions],
-        recovered=networks['recovered'] + endpoints['recovered'],
+        actions=networks['actions'] + [dict(action=step.action, container=step.name, reason=step.reason,
+                                            **(dict(partly=note) if note else {})) for step, note in done]
+        + endpoints['actions'],
+        recovered=networks['recovered'] + [entry for entry in endpoints['recovered'] if entry not in networks['recovered']],
         failed_rows=failed,
         containers=containers,
         bridge=bridge,
         lab=plan['lab'],
         expect=plan['expect'],
         diff=dict(prepared='\n'.join(lines) + ('\n' if lines else '')),
-        warnings=networks['warnings'] + endpoints['warnings'],
+        warnings=networks['warnings'] + [text for text in endpoints['warnings'] if text not in networks['warnings']],
     )
