@@ -53,6 +53,7 @@ class Processes(object):
     def __init__(self, tmp, path, envs):
         self.tmp = tmp
         self.procs = []
+        self.gos = []  # the FIFOs of the gos given, open until the processes are done
         for number, env in enumerate(envs):
             out = open(os.path.join(tmp, 'out-%d.txt' % number), 'w+')
             self.procs.append((number, subprocess.Popen(playbook_command(path, None, ['-e', 'n=%d' % number]), env=env,
@@ -66,6 +67,8 @@ class Processes(object):
             if proc.poll() is None:
                 proc.kill()
             out.close()
+        for go in self.gos:
+            os.close(go)
 
     def alive(self):
         return [number for number, proc, dummy in self.procs if proc.poll() is None]
@@ -79,19 +82,20 @@ class Processes(object):
     def release(self, engine, phase):
         """Give the go of ``phase`` with the daemon frozen; returns how many connections it held at the thaw."""
         engine.freeze()
-        go = None
         try:
-            # Read and write: the open does not wait for a reader, and a process that opens the FIFO late
-            # still finds its byte.
-            go = os.open(os.path.join(self.tmp, 'go-%d' % phase), os.O_RDWR)
-            os.write(go, b'.' * len(self.procs))
+            # Read and write: the open does not wait for a reader. The FIFO stays open until the processes are
+            # done (__exit__), so one that opens it late, even after the thaw, still finds its byte; it is made
+            # here too when no process got as far as making it.
+            path = os.path.join(self.tmp, 'go-%d' % phase)
+            if not os.path.exists(path):
+                os.mkfifo(path)
+            self.gos.append(os.open(path, os.O_RDWR))
+            os.write(self.gos[-1], b'.' * len(self.procs))
             # A safety net, not an expectation: thaw anyway if they do not all connect within 90 s.
             until(lambda: engine.pending_connections() >= len(self.alive()), timeout=90)
             return engine.pending_connections()
         finally:
             engine.thaw()
-            if go is not None:
-                os.close(go)
 
     def outputs(self, timeout):
         """[(process number, exit code, output)] once each has ended."""
