@@ -87,8 +87,10 @@ class Processes(object):
             # done (__exit__), so one that opens it late, even after the thaw, still finds its byte; it is made
             # here too when no process got as far as making it.
             path = os.path.join(self.tmp, 'go-%d' % phase)
-            if not os.path.exists(path):
+            try:
                 os.mkfifo(path)
+            except FileExistsError:
+                pass
             self.gos.append(os.open(path, os.O_RDWR))
             os.write(self.gos[-1], b'.' * len(self.procs))
             # A safety net, not an expectation: thaw anyway if they do not all connect within 90 s.
