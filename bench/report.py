@@ -168,19 +168,33 @@ def startup_summary(section):
     return summary
 
 
-def startup_markdown(section):
-    lines, measured = _heading('Module start-up (no-change tasks against ansible.builtin.ping)', section)
-    if not measured:
-        return lines
-    lines += ['%d items per loop, in rounds, in one play per run; each item is one module run. Medians over the runs; '
-              'x ping is the median of the ratios taken in each play.' % section['items'], '',
-              '| task | ms per item | x ping |', '| --- | ---: | ---: |']
-    for row in section['rows']:
-        lines.append('| %s | %s | %s |' % (row['task'], _fmt(row['median_ms'], 1), _ratio_text(row['ratio_to_ping'])))
+def _target_lines(section):
+    """A section's targets as Markdown lines: each with its measured ratio, met or not."""
+    lines = []
     for check in section['targets']:
         lines += ['', 'Target: %s: measured %s x, %s.' % (check['target'], _ratio_text(check['value']),
                                                           'met' if check['met'] else 'NOT met')]
     return lines
+
+
+def _table_section(section, title, intro, columns, cells):
+    """A measured section as Markdown: its heading, a sentence, one table row per ``section['rows']`` entry
+    (``cells(row)`` gives its texts), then its targets."""
+    lines, measured = _heading(title, section)
+    if not measured:
+        return lines
+    lines += [intro, '', '| %s |' % ' | '.join(columns), '| --- |' + ' ---: |' * (len(columns) - 1)]
+    lines += ['| %s |' % ' | '.join(cells(row)) for row in section['rows']]
+    return lines + _target_lines(section)
+
+
+def startup_markdown(section):
+    return _table_section(
+        section, 'Module start-up (no-change tasks against ansible.builtin.ping)',
+        '%d items per loop, in rounds, in one play per run; each item is one module run. Medians over the runs; '
+        'x ping is the median of the ratios taken in each play.' % section.get('items', 0),
+        ['task', 'ms per item', 'x ping'],
+        lambda row: [row['task'], _fmt(row['median_ms'], 1), _ratio_text(row['ratio_to_ping'])])
 
 
 MITOGEN_BASE = 'ansible.builtin.ping (linear)'
@@ -212,19 +226,13 @@ def mitogen_summary(section):
 
 
 def mitogen_markdown(section):
-    lines, measured = _heading('Mitogen (strategy mitogen_linear) against the linear strategy', section)
-    if not measured:
-        return lines
-    lines += ['%d items per loop, all loops in one ansible-playbook run per run; medians over the runs; x linear '
-              'ping is the median of the ratios taken in each run.' % section['items'], '',
-              '| loop | median s | ms per item | x linear ping |', '| --- | ---: | ---: | ---: |']
-    for row in section['rows']:
-        lines.append('| %s | %s | %s | %s |' % (row['task'], _fmt(row['median_s'], 2), _fmt(row['per_item_ms'], 1),
-                                                _ratio_text(row['ratio_to_linear_ping'])))
-    for check in section['targets']:
-        lines += ['', 'Target: %s: measured %s x, %s.' % (check['target'], _ratio_text(check['value']),
-                                                          'met' if check['met'] else 'NOT met')]
-    return lines
+    return _table_section(
+        section, 'Mitogen (strategy mitogen_linear) against the linear strategy',
+        '%d items per loop, all loops in one ansible-playbook run per run; medians over the runs; x linear '
+        'ping is the median of the ratios taken in each run.' % section.get('items', 0),
+        ['loop', 'median s', 'ms per item', 'x linear ping'],
+        lambda row: [row['task'], _fmt(row['median_s'], 2), _fmt(row['per_item_ms'], 1),
+                     _ratio_text(row['ratio_to_linear_ping'])])
 
 
 LAB_PHASES = (('build', 'build from nothing'), ('rerun', 're-run, nothing to change'),
