@@ -76,8 +76,8 @@ def _apply_containers(api, steps, params_by_name, check_mode, broken):
                 broken.add(step.name)
                 failed.append(_failed_row(step, exc.msg))
                 if made:
-                    done.append((step, '%s, then %s failed' % (', '.join(PAST[verb] for verb in made),
-                                                              WRITES[step.action][len(made)])))
+                    note = '%s, then %s failed' % (', '.join(PAST[verb] for verb in made), WRITES[step.action][len(made)])
+                    done.append((step, note))
                 continue
         done.append((step, ''))
     return done, failed
