@@ -55,6 +55,14 @@ def container(name, cid=None, running=True, image='labnet/busybox:latest', netwo
     return record
 
 
+def _endpoint(net, config):
+    """The endpoint a connect (or a create on that network) records, from its EndpointConfig."""
+    config = config or {}
+    return {'NetworkID': net['Id'], 'IPAMConfig': config.get('IPAMConfig'), 'Aliases': list(config.get('Aliases') or []),
+            'Links': config.get('Links'), 'DriverOpts': config.get('DriverOpts'),
+            'IPAddress': (config.get('IPAMConfig') or {}).get('IPv4Address', '')}
+
+
 def _refused(action, why):
     return LabnetDockerError('%s failed: %s' % (action, why))
 
@@ -212,11 +220,7 @@ class FakeApi:
                             record['Name'][1:] if record else container))
         if net is None or record is None:
             raise _refused('connecting container %s to network %s' % (container, net_id), 'No such network or container')
-        config = endpoint_config or {}
-        record['NetworkSettings']['Networks'][net['Name']] = {
-            'NetworkID': net['Id'], 'IPAMConfig': config.get('IPAMConfig'), 'Aliases': list(config.get('Aliases') or []),
-            'Links': config.get('Links'), 'DriverOpts': config.get('DriverOpts'),
-            'IPAddress': (config.get('IPAMConfig') or {}).get('IPv4Address', '')}
+        record['NetworkSettings']['Networks'][net['Name']] = _endpoint(net, endpoint_config)
 
     def disconnect(self, net_id, container, force=False):
         self.calls.append(('disconnect', net_id, container, force))
@@ -275,10 +279,7 @@ class FakeApi:
             if net is None:
                 del self.containers[cid]
                 raise _refused('creating container %s' % name, 'network %s not found' % net_name)
-            self.containers[cid]['NetworkSettings']['Networks'][net['Name']] = {
-                'NetworkID': net['Id'], 'IPAMConfig': (config or {}).get('IPAMConfig'),
-                'Aliases': list((config or {}).get('Aliases') or []), 'Links': None, 'DriverOpts': None,
-                'IPAddress': ((config or {}).get('IPAMConfig') or {}).get('IPv4Address', '')}
+            self.containers[cid]['NetworkSettings']['Networks'][net['Name']] = _endpoint(net, config)
         return cid
 
     def start_container(self, container):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ansible_collections.labnet.docker.plugins.module_utils.common.containers import container_name, namespace_owner
 from ansible_collections.labnet.docker.plugins.module_utils.common.labels import LAB_LABEL
-from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import DEFAULT_NETWORK
+from ansible_collections.labnet.docker.plugins.module_utils.common.lookup import DEFAULT_NETWORK, pick_network
 from ansible_collections.labnet.docker.plugins.module_utils.lab.containers import records_by_name
 
 
@@ -58,5 +58,5 @@ def read_containers(api, lab, declared):
 
 def observe(api, lab):
     """``(listing rows of the lab's containers, the default bridge's listing row or None)``."""
-    bridge = [row for row in api.list_networks(filters={'name': [DEFAULT_NETWORK]}) if row.get('Name') == DEFAULT_NETWORK]
-    return lab_containers(api, lab), (bridge[0] if bridge else None)
+    # The name filter matches by substring: pick_network takes the exact name.
+    return lab_containers(api, lab), pick_network(api.list_networks(filters={'name': [DEFAULT_NETWORK]}), DEFAULT_NETWORK)
